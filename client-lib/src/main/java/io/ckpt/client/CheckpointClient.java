@@ -1,0 +1,296 @@
+package io.ckpt.client;
+
+import io.ckpt.client.internal.ClientSettings;
+import io.ckpt.client.internal.Deadline;
+import io.ckpt.client.internal.Downloader;
+import io.ckpt.client.internal.RaftTransport;
+import io.ckpt.client.internal.Replies;
+import io.ckpt.client.internal.StatusProbe;
+import io.ckpt.client.internal.Uploader;
+import io.ckpt.client.local.LocalStore;
+import io.ckpt.client.util.SegmentNames;
+import io.ckpt.protocol.DeleteEntry;
+import io.ckpt.protocol.ListQuery;
+import io.ckpt.protocol.LogEntry;
+import io.ckpt.protocol.Query;
+import io.ckpt.protocol.QueryReply;
+import io.ckpt.protocol.VersionInfo;
+import io.ckpt.protocol.WriteCondition;
+import io.ckpt.protocol.WriteReply;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The ckpt client: writes checkpoint segments through the cluster's Raft log, reads them from
+ * any node, and loads them into a local memory-mapped store. Thread-safe; create one per
+ * process and close it when done.
+ *
+ * <pre>{@code
+ * try (CheckpointClient client = CheckpointClient.builder().peers("n1=localhost:9801,...").build()) {
+ *   WriteResult w = client.put("orders/book", bytes);
+ *   Segment s = client.get("orders/book");
+ * }
+ * }</pre>
+ */
+public final class CheckpointClient implements AutoCloseable {
+  private final RaftTransport transport;
+  private final Uploader uploader;
+  private final Downloader downloader;
+
+  private CheckpointClient(ClientSettings settings) {
+    this.transport = new RaftTransport(settings);
+    this.uploader = new Uploader(transport);
+    this.downloader = new Downloader(transport);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The cluster this client talks to. */
+  public List<PeerAddress> peers() {
+    return transport.peers();
+  }
+
+  // ------------------------------------------------------------------------------ writes
+
+  /** Writes a new version; returns once it is committed on a quorum and applied. */
+  public WriteResult put(String name, byte[] data) {
+    return put(name, data, PutOptions.defaults());
+  }
+
+  public WriteResult put(String name, byte[] data, PutOptions options) {
+    Objects.requireNonNull(data, "data");
+    return put(name, new ByteArrayInputStream(data), options, data.length, ProgressListener.NONE);
+  }
+
+  /**
+   * Writes a new version from a stream, chunk by chunk; the stream is read to its end and not
+   * closed. {@code sizeHint} (or -1) only feeds the progress listener.
+   */
+  public WriteResult put(String name, InputStream in, PutOptions options, long sizeHint, ProgressListener progress) {
+    validateName(name);
+    Objects.requireNonNull(in, "in");
+    Objects.requireNonNull(options, "options");
+    return uploader.put(name, in, options, sizeHint, progress == null ? ProgressListener.NONE : progress);
+  }
+
+  /** Asynchronous {@link #put(String, byte[], PutOptions)}. */
+  public CompletableFuture<WriteResult> putAsync(String name, byte[] data, PutOptions options) {
+    validateName(name);
+    Objects.requireNonNull(data, "data");
+    if (data.length <= transport.settings().chunkSize()) {
+      return uploader.putSmall(name, data, options).exceptionallyCompose(
+          t -> CompletableFuture.failedFuture(Replies.toException(t, "put " + name)));
+    }
+    return CompletableFuture.supplyAsync(() -> put(name, data, options));
+  }
+
+  /** Removes every version of the segment. */
+  public void delete(String name) {
+    delete(name, OptionalLong.empty());
+  }
+
+  /** Removes every version of the segment if its current version is {@code expectedVersion}. */
+  public void delete(String name, OptionalLong expectedVersion) {
+    validateName(name);
+    WriteCondition.Builder c = WriteCondition.newBuilder();
+    expectedVersion.ifPresent(c::setExpectedVersion);
+    LogEntry e = LogEntry.newBuilder().setDelete(DeleteEntry.newBuilder().setName(name).setCondition(c)).build();
+    WriteReply r = transport.await(transport.write(transport.lane(), e), transport.deadline(), "rm " + name);
+    Replies.check(r.getStatus(), r.getMessage(), expectedVersion.orElse(-1), r.getCurrentVersion());
+  }
+
+  // ------------------------------------------------------------------------------ reads
+
+  /** The latest committed version, read linearizably from the leader. */
+  public Segment get(String name) {
+    return get(name, ReadOptions.latest());
+  }
+
+  public Segment get(String name, ReadOptions options) {
+    validateName(name);
+    Deadline deadline = transport.deadline();
+    Downloader.Head head = downloader.head(name, options, true, deadline);
+    if (head.info().size() > Integer.MAX_VALUE - 64) {
+      throw new InvalidRequestException(name + " is " + head.info().size()
+          + " bytes, too large for one array: read it into a stream");
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream((int) head.info().size());
+    downloader.stream(head, (i, data, crc) -> write(out, data), ProgressListener.NONE, deadline);
+    return new Segment(head.info(), out.toByteArray());
+  }
+
+  /** Streams a version into {@code out} chunk by chunk, verifying checksums; returns its info. */
+  public SegmentInfo get(String name, ReadOptions options, OutputStream out, ProgressListener progress) {
+    validateName(name);
+    Deadline deadline = transport.deadline();
+    Downloader.Head head = downloader.head(name, options, true, deadline);
+    downloader.stream(head, (i, data, crc) -> write(out, data),
+        progress == null ? ProgressListener.NONE : progress, deadline);
+    return head.info();
+  }
+
+  /** Metadata of the latest (or the asked) version. */
+  public SegmentInfo info(String name, ReadOptions options) {
+    validateName(name);
+    return downloader.head(name, options, false, transport.deadline()).info();
+  }
+
+  public SegmentInfo info(String name) {
+    return info(name, ReadOptions.latest());
+  }
+
+  /** The latest version of every segment whose name starts with {@code prefix}, in name order. */
+  public List<SegmentInfo> list(String prefix) {
+    try {
+      SegmentNames.validatePrefix(prefix);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidRequestException(e.getMessage());
+    }
+    List<SegmentInfo> out = new ArrayList<>();
+    Deadline deadline = transport.deadline();
+    String after = "";
+    while (true) {
+      Query q = Query.newBuilder().setList(ListQuery.newBuilder().setPrefix(prefix).setStartAfter(after).setLimit(1000)).build();
+      RaftTransport.Answer a = transport.await(transport.query(q, null, false, 0), deadline, "ls " + prefix);
+      QueryReply r = a.reply();
+      Replies.check(r.getStatus(), r.getMessage(), -1, -1);
+      for (VersionInfo v : r.getEntriesList()) {
+        out.add(Downloader.toInfo(v, a.node()));
+        after = v.getName();
+      }
+      if (!r.getMore() || r.getEntriesCount() == 0) {
+        return out;
+      }
+    }
+  }
+
+  /**
+   * Loads the latest committed version of {@code name} into {@code store} (verifying every
+   * chunk's checksum), replacing what the store held for it; returns the loaded version.
+   */
+  public SegmentInfo load(String name, LocalStore store, ProgressListener progress) {
+    validateName(name);
+    Objects.requireNonNull(store, "store");
+    Deadline deadline = transport.deadline();
+    Downloader.Head head = downloader.head(name, ReadOptions.latest(), true, deadline);
+    try (LocalStore.Loader loader = store.beginLoad(head.info())) {
+      downloader.stream(head, (i, data, crc) -> loader.append(data, crc),
+          progress == null ? ProgressListener.NONE : progress, deadline);
+      loader.commit();
+    }
+    return head.info();
+  }
+
+  public SegmentInfo load(String name, LocalStore store) {
+    return load(name, store, ProgressListener.NONE);
+  }
+
+  /** Every node's role and indexes; unreachable nodes are reported, not thrown. */
+  public List<NodeStatus> status() {
+    return StatusProbe.probe(transport.peers(), Duration.ofMillis(Math.min(3000, transport.settings().timeout().toMillis())));
+  }
+
+  @Override
+  public void close() {
+    try {
+      transport.close();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void validateName(String name) {
+    try {
+      SegmentNames.validate(name);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidRequestException(e.getMessage());
+    }
+  }
+
+  private static void write(OutputStream out, java.nio.ByteBuffer data) {
+    try {
+      if (data.hasArray()) {
+        out.write(data.array(), data.arrayOffset() + data.position(), data.remaining());
+      } else {
+        byte[] b = new byte[data.remaining()];
+        data.duplicate().get(b);
+        out.write(b);
+      }
+    } catch (IOException e) {
+      throw new CheckpointException("writing the read bytes failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** Builds a client; only the peers are required. */
+  public static final class Builder {
+    private List<PeerAddress> peers;
+    private Duration timeout = CkptClientConfigKeys.TIMEOUT_DEFAULT;
+    private int chunkSize = CkptClientConfigKeys.CHUNK_SIZE_DEFAULT;
+    private long maxInFlightBytes = CkptClientConfigKeys.MAX_IN_FLIGHT_BYTES_DEFAULT;
+    private int raftClients = CkptClientConfigKeys.RAFT_CLIENTS_DEFAULT;
+    private Duration rpcTimeout = CkptClientConfigKeys.RPC_TIMEOUT_DEFAULT;
+
+    private Builder() {}
+
+    /** {@code ID=HOST:PORT,...} */
+    public Builder peers(String spec) {
+      this.peers = PeerAddress.parseList(spec);
+      return this;
+    }
+
+    public Builder peers(List<PeerAddress> peers) {
+      if (peers == null || peers.isEmpty()) {
+        throw new InvalidRequestException("no peers given");
+      }
+      this.peers = List.copyOf(peers);
+      return this;
+    }
+
+    public Builder timeout(Duration timeout) {
+      this.timeout = CkptClientConfigKeys.requirePositive(CkptClientConfigKeys.TIMEOUT_KEY, timeout);
+      return this;
+    }
+
+    public Builder chunkSize(int bytes) {
+      this.chunkSize = (int) CkptClientConfigKeys.requireRange(CkptClientConfigKeys.CHUNK_SIZE_KEY, bytes,
+          CkptClientConfigKeys.CHUNK_SIZE_MIN, CkptClientConfigKeys.CHUNK_SIZE_MAX);
+      return this;
+    }
+
+    public Builder maxInFlightBytes(long bytes) {
+      this.maxInFlightBytes = CkptClientConfigKeys.requireRange(CkptClientConfigKeys.MAX_IN_FLIGHT_BYTES_KEY, bytes,
+          CkptClientConfigKeys.CHUNK_SIZE_MIN, 1L << 30);
+      return this;
+    }
+
+    public Builder raftClients(int n) {
+      this.raftClients = (int) CkptClientConfigKeys.requireRange(CkptClientConfigKeys.RAFT_CLIENTS_KEY, n, 1, 64);
+      return this;
+    }
+
+    public Builder rpcTimeout(Duration d) {
+      this.rpcTimeout = CkptClientConfigKeys.requirePositive(CkptClientConfigKeys.RPC_TIMEOUT_KEY, d);
+      return this;
+    }
+
+    public CheckpointClient build() {
+      if (peers == null) {
+        throw new InvalidRequestException("no peers given: call peers(\"ID=HOST:PORT,...\")");
+      }
+      long inFlight = Math.max(maxInFlightBytes, chunkSize);
+      return new CheckpointClient(new ClientSettings(peers, timeout, chunkSize, inFlight, raftClients, rpcTimeout));
+    }
+  }
+}

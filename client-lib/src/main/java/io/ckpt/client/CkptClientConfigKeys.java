@@ -1,0 +1,48 @@
+package io.ckpt.client;
+
+import java.time.Duration;
+
+/**
+ * Every client setting with its default, declared once. {@link CheckpointClient.Builder} takes
+ * typed values; these constants name them for configuration files and the command line.
+ */
+public final class CkptClientConfigKeys {
+  private CkptClientConfigKeys() {}
+
+  /** How long one client call may take in all, retries included. */
+  public static final String TIMEOUT_KEY = "ckpt.client.timeout";
+  public static final Duration TIMEOUT_DEFAULT = Duration.ofSeconds(30);
+
+  /** Size of the chunks large writes are split into (each is one Raft log entry). */
+  public static final String CHUNK_SIZE_KEY = "ckpt.client.chunk.size";
+  public static final int CHUNK_SIZE_DEFAULT = 1 << 20;
+  public static final int CHUNK_SIZE_MIN = 4 << 10;
+  /** Must not exceed the servers' largest accepted chunk. */
+  public static final int CHUNK_SIZE_MAX = 4 << 20;
+
+  /** Bytes of chunks one client keeps in flight at once, over all its uploads. */
+  public static final String MAX_IN_FLIGHT_BYTES_KEY = "ckpt.client.in-flight.bytes.max";
+  public static final long MAX_IN_FLIGHT_BYTES_DEFAULT = 8L << 20;
+
+  /** Ratis clients used round-robin (one ordered stream each). */
+  public static final String RAFT_CLIENTS_KEY = "ckpt.client.raft-clients";
+  public static final int RAFT_CLIENTS_DEFAULT = 4;
+
+  /** Timeout of one RPC attempt to a server (Ratis retries after it). */
+  public static final String RPC_TIMEOUT_KEY = "ckpt.client.rpc.timeout";
+  public static final Duration RPC_TIMEOUT_DEFAULT = Duration.ofSeconds(10);
+
+  static Duration requirePositive(String key, Duration d) {
+    if (d == null || d.isNegative() || d.isZero()) {
+      throw new InvalidRequestException(key + " must be positive, got " + d);
+    }
+    return d;
+  }
+
+  static long requireRange(String key, long v, long min, long max) {
+    if (v < min || v > max) {
+      throw new InvalidRequestException(key + " must be in [" + min + ", " + max + "], got " + v);
+    }
+    return v;
+  }
+}

@@ -1,0 +1,93 @@
+package io.ckpt.client.internal;
+
+import io.ckpt.client.CheckpointException;
+import io.ckpt.client.CorruptDataException;
+import io.ckpt.client.ProgressListener;
+import io.ckpt.client.ReadOptions;
+import io.ckpt.client.SegmentInfo;
+import io.ckpt.client.SegmentNotFoundException;
+import io.ckpt.client.util.Crc32c;
+import io.ckpt.protocol.GetQuery;
+import io.ckpt.protocol.Query;
+import io.ckpt.protocol.QueryReply;
+import io.ckpt.protocol.ReadChunkQuery;
+import io.ckpt.protocol.Status;
+import io.ckpt.protocol.VersionInfo;
+import java.nio.ByteBuffer;
+import java.util.zip.CRC32C;
+
+/**
+ * Reads a version chunk by chunk. The first query (linearizable unless stale was asked for)
+ * fixes the version and the node; later chunks are read from that node at or after the
+ * revision it reported, so every chunk belongs to the same immutable version.
+ */
+public final class Downloader {
+  private final RaftTransport transport;
+
+  public Downloader(RaftTransport transport) {
+    this.transport = transport;
+  }
+
+  /** Receives each verified chunk of a version in order. */
+  @FunctionalInterface
+  public interface ChunkSink {
+    void accept(int index, ByteBuffer data, int crc32c);
+  }
+
+  /** The head of a read: the version's info, its first chunk, and who answered. */
+  public record Head(SegmentInfo info, int chunkCount, QueryReply reply, String node) {}
+
+  public Head head(String name, ReadOptions options, boolean withFirstChunk, Deadline deadline) {
+    Query q = Query.newBuilder().setGet(GetQuery.newBuilder().setName(name).setVersion(options.version())
+        .setIncludeFirstChunk(withFirstChunk)).build();
+    RaftTransport.Answer a = transport.await(
+        transport.query(q, options.node().orElse(null), options.isStale(), 0), deadline, "get " + name);
+    QueryReply r = a.reply();
+    Replies.check(r.getStatus(), r.getMessage(), -1, -1);
+    return new Head(toInfo(r.getInfo(), a.node()), r.getInfo().getChunkCount(), r, a.node());
+  }
+
+  public static SegmentInfo toInfo(VersionInfo v, String node) {
+    return new SegmentInfo(v.getName(), v.getVersion(), v.getRevision(), v.getSize(), v.getCrc32C(), node);
+  }
+
+  /** Streams every chunk of the version {@code head} describes into {@code sink}, verifying CRCs. */
+  public void stream(Head head, ChunkSink sink, ProgressListener progress, Deadline deadline) {
+    SegmentInfo info = head.info();
+    CRC32C whole = new CRC32C();
+    long done = 0;
+    for (int i = 0; i < head.chunkCount(); i++) {
+      QueryReply r = i == 0 && head.reply().getData().size() > 0 ? head.reply() : readChunk(head, i, deadline);
+      ByteBuffer data = r.getData().asReadOnlyByteBuffer();
+      if (Crc32c.of(data) != r.getDataCrc32C()) {
+        throw new CorruptDataException("chunk " + i + " of " + info.name() + " v" + info.version()
+            + " from node " + head.node() + " failed its CRC32C check");
+      }
+      whole.update(data.duplicate());
+      sink.accept(i, data, r.getDataCrc32C());
+      done += r.getData().size();
+      progress.onProgress(done, info.size());
+    }
+    if (done != info.size() || (int) whole.getValue() != info.crc32c()) {
+      throw new CorruptDataException(info.name() + " v" + info.version() + " from node " + head.node()
+          + " does not match its size and CRC32C (" + done + " bytes, crc " + Integer.toHexString((int) whole.getValue())
+          + "; expected " + info.size() + " bytes, crc " + info.crc32cHex() + ")");
+    }
+  }
+
+  private QueryReply readChunk(Head head, int index, Deadline deadline) {
+    SegmentInfo info = head.info();
+    Query q = Query.newBuilder().setReadChunk(ReadChunkQuery.newBuilder()
+        .setName(info.name()).setVersion(info.version()).setIndex(index)).build();
+    QueryReply r = transport.await(transport.query(q, head.node(), true, head.reply().getAppliedRevision()),
+        deadline, "get " + info.name()).reply();
+    if (r.getStatus() == Status.NOT_FOUND) {
+      throw new SegmentNotFoundException(info.name() + " v" + info.version()
+          + " was removed (retention or delete) while it was being read; read it again");
+    }
+    if (r.getStatus() != Status.OK) {
+      throw new CheckpointException("reading chunk " + index + " of " + info.name() + ": " + r.getMessage());
+    }
+    return r;
+  }
+}

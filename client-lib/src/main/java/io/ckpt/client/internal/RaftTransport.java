@@ -1,0 +1,207 @@
+package io.ckpt.client.internal;
+
+import io.ckpt.client.CheckpointException;
+import io.ckpt.client.InvalidRequestException;
+import io.ckpt.client.PeerAddress;
+import io.ckpt.client.UnavailableException;
+import io.ckpt.protocol.LogEntry;
+import io.ckpt.protocol.Query;
+import io.ckpt.protocol.QueryReply;
+import io.ckpt.protocol.WriteReply;
+import java.io.Closeable;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.retry.ExponentialBackoffRetry;
+import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
+import org.apache.ratis.util.SizeInBytes;
+import org.apache.ratis.util.TimeDuration;
+
+/**
+ * Talks to the cluster through a small pool of Ratis clients. Each Ratis client is one ordered
+ * stream: the chunks of one upload must use the same {@link Lane}. Leader discovery and retry
+ * on leader change are Ratis's; the overall deadline of a call is ours.
+ */
+public final class RaftTransport implements Closeable {
+  private final ClientSettings settings;
+  private final RaftGroup group;
+  private final List<RaftClient> clients = new ArrayList<>();
+  private final AtomicInteger next = new AtomicInteger();
+  private final java.util.concurrent.ExecutorService readers = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "ckpt-client-read");
+    t.setDaemon(true);
+    return t;
+  });
+
+  /** One ordered stream of requests. */
+  public record Lane(RaftClient client) {}
+
+  /** A query's reply and the id of the node that produced it. */
+  public record Answer(QueryReply reply, String node) {}
+
+  public RaftTransport(ClientSettings settings) {
+    this.settings = settings;
+    this.group = RaftGroups.group(settings.peers());
+    RaftProperties properties = new RaftProperties();
+    RaftClientConfigKeys.Rpc.setRequestTimeout(properties,
+        TimeDuration.valueOf(settings.rpcTimeout().toMillis(), TimeUnit.MILLISECONDS));
+    GrpcConfigKeys.setMessageSizeMax(properties, SizeInBytes.valueOf(settings.chunkSize() + (2 << 20)));
+    for (int i = 0; i < settings.raftClients(); i++) {
+      clients.add(RaftClient.newBuilder()
+          .setClientId(ClientId.randomId())
+          .setRaftGroup(group)
+          .setProperties(properties)
+          .setRetryPolicy(retryPolicy())
+          .build());
+    }
+  }
+
+  private ExponentialBackoffRetry retryPolicy() {
+    long timeoutMs = settings.timeout().toMillis();
+    int attempts = (int) Math.max(3, Math.min(10_000, timeoutMs / 200));
+    return ExponentialBackoffRetry.newBuilder()
+        .setBaseSleepTime(TimeDuration.valueOf(50, TimeUnit.MILLISECONDS))
+        .setMaxSleepTime(TimeDuration.valueOf(1, TimeUnit.SECONDS))
+        .setMaxAttempts(attempts)
+        .build();
+  }
+
+  public List<PeerAddress> peers() {
+    return settings.peers();
+  }
+
+  public ClientSettings settings() {
+    return settings;
+  }
+
+  /** The next lane, round-robin. */
+  public Lane lane() {
+    return new Lane(clients.get(Math.floorMod(next.getAndIncrement(), clients.size())));
+  }
+
+  /** Proposes one log entry; completes with the state machine's reply once committed and applied. */
+  public CompletableFuture<WriteReply> write(Lane lane, LogEntry entry) {
+    Message m = Message.valueOf(UnsafeByteOperations.unsafeWrap(entry.toByteArray()));
+    return lane.client().async().send(m).thenApply(reply -> parseWrite(reply));
+  }
+
+  private static WriteReply parseWrite(RaftClientReply reply) {
+    if (!reply.isSuccess()) {
+      throw new java.util.concurrent.CompletionException(reply.getException());
+    }
+    try {
+      return WriteReply.parseFrom(reply.getMessage().getContent().asReadOnlyByteBuffer());
+    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+      throw new CheckpointException("unreadable reply from " + reply.getServerId(), e);
+    }
+  }
+
+  /**
+   * Runs a query. Linearizable (ReadIndex on the node asked, the leader by default) unless
+   * {@code stale}, in which case the node answers from its applied state once it reached
+   * {@code minIndex}.
+   */
+  public CompletableFuture<Answer> query(Query query, String node, boolean stale, long minIndex) {
+    RaftPeerId server = node == null ? null : peerId(node);
+    if (stale && server == null) {
+      server = RaftPeerId.valueOf(settings.peers().get(0).id());
+    }
+    Message m = Message.valueOf(UnsafeByteOperations.unsafeWrap(query.toByteArray()));
+    RaftClient client = lane().client();
+    // Reads must not use Ratis's ordered async stream: a follower would wait forever for the
+    // sequence numbers of requests that went to the leader. Linearizable reads go unordered;
+    // stale reads have only a blocking form, run on the reader pool.
+    RaftPeerId target = server;
+    CompletableFuture<RaftClientReply> f = stale
+        ? CompletableFuture.supplyAsync(() -> {
+          try {
+            return client.io().sendStaleRead(m, minIndex, target);
+          } catch (IOException e) {
+            throw new java.util.concurrent.CompletionException(e);
+          }
+        }, readers)
+        : client.async().sendReadOnlyUnordered(m, server);
+    return f.thenApply(reply -> {
+      if (!reply.isSuccess()) {
+        throw new java.util.concurrent.CompletionException(reply.getException());
+      }
+      try {
+        QueryReply q = QueryReply.parseFrom(reply.getMessage().getContent().asReadOnlyByteBuffer());
+        return new Answer(q, reply.getServerId().toString());
+      } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+        throw new CheckpointException("unreadable reply from " + reply.getServerId(), e);
+      }
+    });
+  }
+
+  public RaftPeerId peerId(String node) {
+    for (PeerAddress p : settings.peers()) {
+      if (p.id().equals(node)) {
+        return RaftPeerId.valueOf(node);
+      }
+    }
+    throw new InvalidRequestException("unknown node '" + node + "': peers are " + PeerAddress.format(settings.peers()));
+  }
+
+  /** Waits for a call until the deadline, mapping every failure to a typed exception. */
+  public <T> T await(CompletableFuture<T> f, Deadline deadline, String what) {
+    try {
+      return f.get(deadline.remainingMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      f.cancel(false);
+      throw new UnavailableException(what + ": no answer within " + settings.timeout().toMillis()
+          + " ms from " + PeerAddress.format(settings.peers()) + " (unreachable, or no leader)", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new UnavailableException(what + ": interrupted", e);
+    } catch (ExecutionException e) {
+      throw Replies.toException(e, what);
+    }
+  }
+
+  public Deadline deadline() {
+    return Deadline.after(settings.timeout());
+  }
+
+  /** The first Ratis client, for administrative calls (group info per peer). */
+  public RaftClient adminClient() {
+    return clients.get(0);
+  }
+
+  public RaftGroup group() {
+    return group;
+  }
+
+  @Override
+  public void close() throws IOException {
+    readers.shutdownNow();
+    IOException first = null;
+    for (RaftClient c : clients) {
+      try {
+        c.close();
+      } catch (IOException e) {
+        if (first == null) {
+          first = e;
+        }
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+  }
+
+}

@@ -1,0 +1,5 @@
+/**
+ * Client internals: the Raft transport (a pool of Ratis clients, retries, timeouts), chunked
+ * uploads and downloads, and the mapping of replies to typed exceptions. Not public API.
+ */
+package io.ckpt.client.internal;

@@ -1,0 +1,55 @@
+package io.ckpt.server.cli;
+
+import io.ckpt.client.CheckpointClient;
+import io.ckpt.client.PutOptions;
+import io.ckpt.client.WriteResult;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code ckpt put NAME [FILE|-] [--expect-version V]}: writes a new version; prints it. */
+@Command(name = "put", mixinStandardHelpOptions = true,
+    description = "Write a new version of a segment from FILE or stdin; print the committed version.")
+final class PutCommand implements Callable<Integer> {
+  @Mixin private ClientOptions client;
+
+  @Parameters(index = "0", paramLabel = "NAME", description = "The segment name.")
+  private String name;
+
+  @Parameters(index = "1", paramLabel = "FILE", arity = "0..1", defaultValue = "-",
+      description = "The bytes to write; '-' or absent for stdin.")
+  private String file;
+
+  @Option(names = "--expect-version", paramLabel = "V",
+      description = "Commit only if the current version is V (0: the segment must not exist).")
+  private Long expectVersion;
+
+  @Override
+  public Integer call() throws IOException {
+    PutOptions options = PutOptions.defaults();
+    if (expectVersion != null) {
+      options = options.expectVersion(expectVersion);
+    }
+    CkptCommand root = client.root();
+    boolean stdin = "-".equals(file);
+    Path path = stdin ? null : Path.of(file);
+    if (path != null && !Files.isRegularFile(path)) {
+      throw Errors.usage(Files.exists(path) ? file + " is not a regular file" : "no such file: " + file);
+    }
+    long size = stdin ? -1 : Files.size(path);
+    WriteResult w;
+    try (CheckpointClient c = client.connect();
+         InputStream in = stdin ? root.in() : Files.newInputStream(path);
+         ProgressBar bar = ProgressBar.forConsole(root.err(), "put " + name)) {
+      w = c.put(name, in, options, size, bar);
+    }
+    root.out().println(client.json() ? Json.of(w).toString() : Long.toString(w.version()));
+    return Errors.OK;
+  }
+}

@@ -1,0 +1,98 @@
+package io.ckpt.server.node;
+
+import io.ckpt.client.internal.RaftGroups;
+import io.ckpt.statemachine.CheckpointStateMachine;
+import io.ckpt.statemachine.CkptStoreConfigKeys;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.storage.RaftStorage;
+
+/** One running ckpt node: a Ratis server with a {@link CheckpointStateMachine}. */
+public final class CkptNode implements Closeable {
+  private final NodeOptions options;
+  private final RaftServer server;
+  private final CheckpointStateMachine stateMachine;
+
+  private CkptNode(NodeOptions options, RaftServer server, CheckpointStateMachine stateMachine) {
+    this.options = options;
+    this.server = server;
+    this.stateMachine = stateMachine;
+  }
+
+  /** Starts a node; returns once its server is up (a leader may not be elected yet). */
+  public static CkptNode start(NodeOptions options) throws IOException {
+    Path dir = options.dataDir();
+    prepareDir(dir);
+    Path raftDir = dir.resolve("raft");
+    Path storeDir = dir.resolve("store");
+    prepareDir(raftDir);
+    prepareDir(storeDir);
+    RaftProperties p = options.apply(CkptServerConfigKeys.defaults(raftDir.toFile(), options.self().port()), x -> { });
+    CheckpointStateMachine sm = new CheckpointStateMachine(storeDir, CkptStoreConfigKeys.storeSettings(p),
+        CkptStoreConfigKeys.snapshotBytes(p).getSize());
+    RaftServer server = RaftServer.newBuilder()
+        .setServerId(RaftPeerId.valueOf(options.id()))
+        .setGroup(RaftGroups.group(options.peers()))
+        .setStateMachine(sm)
+        .setProperties(p)
+        .setOption(RaftStorage.StartupOption.RECOVER)
+        .build();
+    try {
+      server.start();
+    } catch (IOException | RuntimeException e) {
+      server.close();
+      throw e;
+    }
+    return new CkptNode(options, server, sm);
+  }
+
+  private static void prepareDir(Path dir) throws IOException {
+    try {
+      Files.createDirectories(dir);
+    } catch (AccessDeniedException e) {
+      throw new IOException("data directory " + dir + " cannot be created: permission denied", e);
+    }
+    if (!Files.isDirectory(dir)) {
+      throw new IOException("data directory " + dir + " is not a directory");
+    }
+    if (!Files.isReadable(dir) || !Files.isWritable(dir)) {
+      throw new IOException("data directory " + dir + " is not readable and writable by this user");
+    }
+  }
+
+  public String id() {
+    return options.id();
+  }
+
+  public NodeOptions options() {
+    return options;
+  }
+
+  public RaftServer raftServer() {
+    return server;
+  }
+
+  public CheckpointStateMachine stateMachine() {
+    return stateMachine;
+  }
+
+  /** Whether this node is currently the group's leader. */
+  public boolean isLeader() {
+    try {
+      return server.getDivision(RaftGroups.GROUP_ID).getInfo().isLeader();
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    server.close();
+  }
+}

@@ -1,0 +1,64 @@
+package io.ckpt.server.node;
+
+import java.util.concurrent.TimeUnit;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.server.RaftServerConfigKeys;
+import org.apache.ratis.util.SizeInBytes;
+import org.apache.ratis.util.TimeDuration;
+
+/**
+ * The Ratis settings a ckpt node runs with, declared once. Values come from STACK.md's
+ * measurements: entries of 1 MiB chunks need larger gRPC messages and log buffers than Ratis's
+ * defaults; linearizable reads need the LINEARIZABLE read option; snapshots are triggered
+ * automatically and the log is purged behind them.
+ */
+public final class CkptServerConfigKeys {
+  private CkptServerConfigKeys() {}
+
+  public static final SizeInBytes GRPC_MESSAGE_SIZE_MAX = SizeInBytes.valueOf("64MB");
+  public static final SizeInBytes APPENDER_BUFFER_BYTE_LIMIT = SizeInBytes.valueOf("8MB");
+  public static final SizeInBytes LOG_SEGMENT_SIZE_MAX = SizeInBytes.valueOf("32MB");
+  public static final SizeInBytes LOG_WRITE_BUFFER_SIZE = SizeInBytes.valueOf("16MB");
+  public static final SizeInBytes LOG_QUEUE_BYTE_LIMIT = SizeInBytes.valueOf("64MB");
+  /** Log entries cached in memory: bounded so a node with a small heap can take large segments. */
+  public static final int LOG_SEGMENT_CACHE_NUM_MAX = 2;
+  public static final SizeInBytes LOG_SEGMENT_CACHE_SIZE_MAX = SizeInBytes.valueOf("64MB");
+  /** Election timeouts: wider than Ratis's 150-300 ms so a loaded 2-core machine does not flap. */
+  public static final TimeDuration ELECTION_TIMEOUT_MIN = TimeDuration.valueOf(600, TimeUnit.MILLISECONDS);
+  public static final TimeDuration ELECTION_TIMEOUT_MAX = TimeDuration.valueOf(1200, TimeUnit.MILLISECONDS);
+  public static final TimeDuration SERVER_REQUEST_TIMEOUT = TimeDuration.valueOf(10, TimeUnit.SECONDS);
+  /** Log entries between automatic snapshots (the store also snapshots by bytes applied). */
+  public static final long SNAPSHOT_ENTRIES_DEFAULT = 100_000;
+  public static final int SNAPSHOT_FILES_RETAINED = 2;
+  public static final int PURGE_GAP = 64;
+
+  /** Ratis properties for a node listening on {@code port} with its Raft log under {@code raftDir}. */
+  public static RaftProperties defaults(java.io.File raftDir, int port) {
+    RaftProperties p = new RaftProperties();
+    RaftServerConfigKeys.setStorageDir(p, java.util.List.of(raftDir));
+    GrpcConfigKeys.Server.setPort(p, port);
+    GrpcConfigKeys.setMessageSizeMax(p, GRPC_MESSAGE_SIZE_MAX);
+    RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
+    RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, APPENDER_BUFFER_BYTE_LIMIT);
+    RaftServerConfigKeys.Log.setSegmentSizeMax(p, LOG_SEGMENT_SIZE_MAX);
+    RaftServerConfigKeys.Log.setWriteBufferSize(p, LOG_WRITE_BUFFER_SIZE);
+    RaftServerConfigKeys.Log.setQueueByteLimit(p, LOG_QUEUE_BYTE_LIMIT);
+    RaftServerConfigKeys.Log.setSegmentCacheNumMax(p, LOG_SEGMENT_CACHE_NUM_MAX);
+    RaftServerConfigKeys.Log.setSegmentCacheSizeMax(p, LOG_SEGMENT_CACHE_SIZE_MAX);
+    RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(p, true);
+    RaftServerConfigKeys.Log.setPurgeGap(p, PURGE_GAP);
+    RaftServerConfigKeys.Rpc.setTimeoutMin(p, ELECTION_TIMEOUT_MIN);
+    RaftServerConfigKeys.Rpc.setTimeoutMax(p, ELECTION_TIMEOUT_MAX);
+    RaftServerConfigKeys.Rpc.setRequestTimeout(p, SERVER_REQUEST_TIMEOUT);
+    RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(p, true);
+    RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, SNAPSHOT_ENTRIES_DEFAULT);
+    RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, SNAPSHOT_FILES_RETAINED);
+    RaftServerConfigKeys.Snapshot.setCreationGap(p, 1);
+    return p;
+  }
+
+  public static void setSnapshotEntries(RaftProperties p, long entries) {
+    RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(p, entries);
+  }
+}

@@ -1,0 +1,121 @@
+package io.ckpt.statemachine.store;
+
+import io.ckpt.client.util.Crc32c;
+import io.ckpt.client.util.SegmentNames;
+import io.ckpt.protocol.ChunkEntry;
+import io.ckpt.protocol.CommitEntry;
+import io.ckpt.protocol.LogEntry;
+import io.ckpt.protocol.PutEntry;
+import io.ckpt.protocol.StagedUpload;
+import io.ckpt.protocol.Status;
+import java.util.Optional;
+
+/**
+ * Checks a write on the leader before it enters the log: well-formed, within size limits,
+ * checksums right, and within the store quota counting bytes already admitted but not yet
+ * applied. A refused write never reaches the log, so apply never has to fail for these reasons.
+ */
+final class Admission {
+  static final int MAX_UPLOAD_ID = 128;
+
+  private Admission() {}
+
+  static void check(SegmentStore store, LogEntry entry, long reservedBytes) throws Rejected {
+    StoreSettings s = store.settings();
+    switch (entry.getOpCase()) {
+      case PUT -> {
+        PutEntry put = entry.getPut();
+        name(put.getName());
+        size(put.getName(), put.getData().size(), s);
+        if (put.getData().size() > s.maxChunkBytes()) {
+          throw new Rejected(Status.TOO_LARGE, put.getName() + ": a single-entry write carries at most "
+              + s.maxChunkBytes() + " bytes; larger segments are written in chunks");
+        }
+        crc(put.getData().toByteArray(), put.getCrc32C(), put.getName());
+        quota(store, put.getData().size(), reservedBytes);
+        catalogRoom(store, put.getName());
+      }
+      case CHUNK -> {
+        ChunkEntry c = entry.getChunk();
+        name(c.getName());
+        uploadId(c.getUploadId());
+        if (c.getIndex() < 0 || c.getData().isEmpty() || c.getData().size() > s.maxChunkBytes()) {
+          throw new Rejected(Status.INVALID, "chunk " + c.getIndex() + " of " + c.getData().size()
+              + " bytes: chunks are 1.." + s.maxChunkBytes() + " bytes with index >= 0");
+        }
+        crc(c.getData().toByteArray(), c.getCrc32C(), c.getName());
+        long staged = store.catalog().upload(c.getUploadId()).map(StagedUpload::getBytes).orElse(0L);
+        size(c.getName(), staged + c.getData().size(), s);
+        quota(store, c.getData().size(), reservedBytes);
+        if (c.getIndex() == 0) {
+          catalogRoom(store, c.getName());
+        }
+      }
+      case COMMIT -> {
+        CommitEntry c = entry.getCommit();
+        name(c.getName());
+        uploadId(c.getUploadId());
+        size(c.getName(), c.getSize(), s);
+      }
+      case ABORT -> uploadId(entry.getAbort().getUploadId());
+      case DELETE -> name(entry.getDelete().getName());
+      default -> throw new Rejected(Status.INVALID, "empty or unknown write");
+    }
+  }
+
+  /** Bytes a write will add to the store if admitted (0 for metadata-only writes). */
+  static long bytesOf(LogEntry entry) {
+    return switch (entry.getOpCase()) {
+      case PUT -> entry.getPut().getData().size();
+      case CHUNK -> entry.getChunk().getData().size();
+      default -> 0;
+    };
+  }
+
+  private static void name(String name) throws Rejected {
+    try {
+      SegmentNames.validate(name);
+    } catch (IllegalArgumentException e) {
+      throw new Rejected(Status.INVALID, e.getMessage());
+    }
+  }
+
+  private static void uploadId(String id) throws Rejected {
+    if (id.isEmpty() || id.length() > MAX_UPLOAD_ID) {
+      throw new Rejected(Status.INVALID, "upload id must be 1.." + MAX_UPLOAD_ID + " characters");
+    }
+  }
+
+  private static void size(String name, long bytes, StoreSettings s) throws Rejected {
+    if (bytes < 0) {
+      throw new Rejected(Status.INVALID, name + ": negative size " + bytes);
+    }
+    if (bytes > s.maxSegmentBytes()) {
+      throw new Rejected(Status.TOO_LARGE, name + " would be " + bytes + " bytes, over the maximum segment size of "
+          + s.maxSegmentBytes() + " bytes");
+    }
+  }
+
+  private static void crc(byte[] data, int crc, String name) throws Rejected {
+    if (Crc32c.of(data) != crc) {
+      throw new Rejected(Status.CORRUPT, name + ": the bytes do not match their CRC32C (damaged in transit)");
+    }
+  }
+
+  private static void quota(SegmentStore store, long bytes, long reserved) throws Rejected {
+    long used = store.volumes().usedBytes();
+    long charge = store.settings().volumes().chargeOf((int) bytes);
+    if (used + reserved + charge > store.settings().quotaBytes()) {
+      throw new Rejected(Status.QUOTA_EXCEEDED, "store quota reached: " + used + " of " + store.settings().quotaBytes()
+          + " bytes used (" + reserved + " more in flight); delete segments or raise ckpt.store.quota");
+    }
+  }
+
+  private static void catalogRoom(SegmentStore store, String name) throws Rejected {
+    Optional<?> existing = store.catalog().segment(name);
+    if (existing.isEmpty() && store.catalog().entryCount() >= store.settings().catalogEntries() * 9L / 10) {
+      throw new Rejected(Status.QUOTA_EXCEEDED, "the catalog is full (" + store.catalog().entryCount()
+          + " segments and uploads): delete segments or raise ckpt.store.catalog.entries");
+    }
+  }
+}

@@ -1,0 +1,209 @@
+package io.ckpt.statemachine.store;
+
+import io.ckpt.client.util.Crc32c;
+import io.ckpt.client.util.SegmentNames;
+import io.ckpt.protocol.AbortEntry;
+import io.ckpt.protocol.ChunkEntry;
+import io.ckpt.protocol.ChunkRef;
+import io.ckpt.protocol.CommitEntry;
+import io.ckpt.protocol.DeleteEntry;
+import io.ckpt.protocol.LogEntry;
+import io.ckpt.protocol.PutEntry;
+import io.ckpt.protocol.SegmentRecord;
+import io.ckpt.protocol.StagedUpload;
+import io.ckpt.protocol.Status;
+import io.ckpt.protocol.StoredVersion;
+import io.ckpt.protocol.VersionInfo;
+import io.ckpt.protocol.WriteCondition;
+import io.ckpt.protocol.WriteReply;
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The deterministic effect of each log entry on the store. No clocks, no randomness: what a
+ * replica does depends only on its store content, the revision and the entry. Invalid entries
+ * (which admission normally keeps out of the log) get an error reply and change nothing.
+ */
+final class Applier {
+  private final SegmentStore store;
+
+  Applier(SegmentStore store) {
+    this.store = store;
+  }
+
+  WriteReply apply(long revision, LogEntry entry) {
+    try {
+      return switch (entry.getOpCase()) {
+        case PUT -> put(revision, entry.getPut());
+        case CHUNK -> chunk(revision, entry.getChunk());
+        case COMMIT -> commit(revision, entry.getCommit());
+        case ABORT -> abort(entry.getAbort());
+        case DELETE -> delete(entry.getDelete());
+        default -> error(Status.INVALID, "empty or unknown log entry");
+      };
+    } catch (io.ckpt.client.store.VolumeFullException e) {
+      return error(Status.QUOTA_EXCEEDED, "store volumes are full: " + e.getMessage());
+    } catch (IOException e) {
+      throw new StoreCorruptException("store write failed at revision " + revision + ": " + e.getMessage(), e);
+    }
+  }
+
+  private WriteReply put(long revision, PutEntry put) throws IOException {
+    byte[] data = put.getData().toByteArray();
+    Optional<WriteReply> invalid = checkName(put.getName())
+        .or(() -> data.length > store.settings().maxChunkBytes()
+            ? Optional.of(error(Status.TOO_LARGE, "entry of " + data.length + " bytes exceeds the chunk limit")) : Optional.empty())
+        .or(() -> data.length > store.settings().maxSegmentBytes()
+            ? Optional.of(error(Status.TOO_LARGE, put.getName() + ": " + data.length + " bytes exceeds the maximum segment size "
+                + store.settings().maxSegmentBytes())) : Optional.empty())
+        .or(() -> Crc32c.of(data) != put.getCrc32C()
+            ? Optional.of(error(Status.CORRUPT, put.getName() + ": data does not match its CRC32C")) : Optional.empty());
+    if (invalid.isPresent()) {
+      return invalid.get();
+    }
+    Optional<SegmentRecord> current = store.catalog().segment(put.getName());
+    Optional<WriteReply> conflict = checkCondition(put.getName(), current, put.getCondition());
+    if (conflict.isPresent()) {
+      return conflict.get();
+    }
+    List<ChunkRef> chunks = data.length == 0 ? List.of() : List.of(store.storeChunk(data, put.getCrc32C()));
+    return publish(revision, put.getName(), current, chunks, data.length, put.getCrc32C());
+  }
+
+  private WriteReply chunk(long revision, ChunkEntry chunk) throws IOException {
+    if (chunk.getUploadId().isEmpty()) {
+      return error(Status.INVALID, "chunk without upload id");
+    }
+    Optional<WriteReply> badName = checkName(chunk.getName());
+    if (badName.isPresent()) {
+      return badName.get();
+    }
+    byte[] data = chunk.getData().toByteArray();
+    if (data.length == 0 || data.length > store.settings().maxChunkBytes()) {
+      return error(Status.INVALID, "chunk of " + data.length + " bytes (must be 1.." + store.settings().maxChunkBytes() + ")");
+    }
+    if (Crc32c.of(data) != chunk.getCrc32C()) {
+      return error(Status.CORRUPT, "chunk " + chunk.getIndex() + " of " + chunk.getName() + " does not match its CRC32C");
+    }
+    StagedUpload upload = store.catalog().upload(chunk.getUploadId()).orElse(StagedUpload.newBuilder()
+        .setUploadId(chunk.getUploadId()).setName(chunk.getName()).setFirstRevision(revision).build());
+    if (!upload.getName().equals(chunk.getName())) {
+      return error(Status.INVALID, "upload " + chunk.getUploadId() + " belongs to " + upload.getName());
+    }
+    if (chunk.getIndex() < upload.getChunksCount()) {
+      return WriteReply.newBuilder().setStagedChunks(upload.getChunksCount()).setMessage("duplicate chunk").build();
+    }
+    if (chunk.getIndex() > upload.getChunksCount()) {
+      return error(Status.INVALID, "chunk " + chunk.getIndex() + " of upload " + chunk.getUploadId()
+          + " arrived before chunk " + upload.getChunksCount());
+    }
+    if (upload.getBytes() + data.length > store.settings().maxSegmentBytes()) {
+      return error(Status.TOO_LARGE, chunk.getName() + " exceeds the maximum segment size " + store.settings().maxSegmentBytes());
+    }
+    ChunkRef ref = store.storeChunk(data, chunk.getCrc32C());
+    StagedUpload updated = upload.toBuilder().addChunks(ref).setBytes(upload.getBytes() + data.length)
+        .setCrc32C(Crc32c.combine(upload.getCrc32C(), chunk.getCrc32C(), data.length))
+        .setLastRevision(revision).build();
+    store.catalog().putUpload(updated);
+    return WriteReply.newBuilder().setStagedChunks(updated.getChunksCount()).build();
+  }
+
+  private WriteReply commit(long revision, CommitEntry commit) {
+    Optional<StagedUpload> staged = store.catalog().upload(commit.getUploadId());
+    if (staged.isEmpty()) {
+      return error(Status.NOT_FOUND, "upload " + commit.getUploadId() + " of " + commit.getName()
+          + " is unknown (already committed, aborted or collected)");
+    }
+    StagedUpload upload = staged.get();
+    store.catalog().removeUpload(upload.getUploadId());
+    if (!upload.getName().equals(commit.getName()) || upload.getChunksCount() != commit.getChunkCount()
+        || upload.getBytes() != commit.getSize() || upload.getCrc32C() != commit.getCrc32C()) {
+      store.freeChunks(upload.getChunksList());
+      return error(Status.CORRUPT, "upload of " + commit.getName() + " is incomplete or damaged: staged "
+          + upload.getChunksCount() + " chunks / " + upload.getBytes() + " bytes, commit says "
+          + commit.getChunkCount() + " / " + commit.getSize());
+    }
+    Optional<SegmentRecord> current = store.catalog().segment(commit.getName());
+    Optional<WriteReply> conflict = checkCondition(commit.getName(), current, commit.getCondition());
+    if (conflict.isPresent()) {
+      store.freeChunks(upload.getChunksList());
+      return conflict.get();
+    }
+    return publish(revision, commit.getName(), current, upload.getChunksList(), upload.getBytes(), upload.getCrc32C());
+  }
+
+  private WriteReply abort(AbortEntry abort) {
+    Optional<StagedUpload> staged = store.catalog().upload(abort.getUploadId());
+    if (staged.isEmpty()) {
+      return error(Status.NOT_FOUND, "upload " + abort.getUploadId() + " is unknown");
+    }
+    store.catalog().removeUpload(abort.getUploadId());
+    store.freeChunks(staged.get().getChunksList());
+    return WriteReply.getDefaultInstance();
+  }
+
+  private WriteReply delete(DeleteEntry delete) {
+    Optional<WriteReply> badName = checkName(delete.getName());
+    if (badName.isPresent()) {
+      return badName.get();
+    }
+    Optional<SegmentRecord> current = store.catalog().segment(delete.getName());
+    Optional<WriteReply> conflict = checkCondition(delete.getName(), current, delete.getCondition());
+    if (conflict.isPresent()) {
+      return conflict.get();
+    }
+    if (current.isEmpty()) {
+      return error(Status.NOT_FOUND, "segment " + delete.getName() + " does not exist");
+    }
+    store.catalog().removeSegment(delete.getName());
+    for (StoredVersion v : current.get().getVersionsList()) {
+      store.freeChunks(v.getChunksList());
+    }
+    return WriteReply.getDefaultInstance();
+  }
+
+  /** Makes a new version visible, then applies retention. */
+  private WriteReply publish(long revision, String name, Optional<SegmentRecord> current, List<ChunkRef> chunks,
+      long size, int crc32c) {
+    SegmentRecord.Builder record = current.map(SegmentRecord::toBuilder)
+        .orElse(SegmentRecord.newBuilder().setName(name));
+    long version = record.getLastVersion() + 1;
+    record.setLastVersion(version).addVersions(StoredVersion.newBuilder().setVersion(version).setRevision(revision)
+        .setSize(size).setCrc32C(crc32c).addAllChunks(chunks));
+    List<StoredVersion> removed = List.of();
+    int excess = record.getVersionsCount() - store.settings().retainVersions();
+    if (excess > 0) {
+      removed = List.copyOf(record.getVersionsList().subList(0, excess));
+      List<StoredVersion> kept = List.copyOf(record.getVersionsList().subList(excess, record.getVersionsCount()));
+      record.clearVersions().addAllVersions(kept);
+    }
+    store.catalog().putSegment(record.build());
+    for (StoredVersion old : removed) {
+      store.freeChunks(old.getChunksList());
+    }
+    return WriteReply.newBuilder().setVersion(VersionInfo.newBuilder().setName(name).setVersion(version)
+        .setRevision(revision).setSize(size).setCrc32C(crc32c).setChunkCount(chunks.size())).build();
+  }
+
+  private static Optional<WriteReply> checkCondition(String name, Optional<SegmentRecord> current, WriteCondition c) {
+    long currentVersion = current.map(SegmentRecord::getLastVersion).orElse(0L);
+    if (c.hasExpectedVersion() && c.getExpectedVersion() != currentVersion) {
+      return Optional.of(WriteReply.newBuilder().setStatus(Status.CONFLICT).setCurrentVersion(currentVersion)
+          .setMessage(name + ": expected version " + c.getExpectedVersion() + " but the current version is "
+              + currentVersion).build());
+    }
+    return Optional.empty();
+  }
+
+  private static Optional<WriteReply> checkName(String name) {
+    if (!SegmentNames.isValid(name)) {
+      return Optional.of(error(Status.INVALID, "invalid segment name '" + name + "'"));
+    }
+    return Optional.empty();
+  }
+
+  static WriteReply error(Status status, String message) {
+    return WriteReply.newBuilder().setStatus(status).setMessage(message).build();
+  }
+}

@@ -1,0 +1,140 @@
+package io.ckpt.statemachine.store;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.ckpt.protocol.SegmentRecord;
+import io.ckpt.protocol.StagedUpload;
+import io.ckpt.protocol.StoreState;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.NavigableSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.function.BiConsumer;
+import net.openhft.chronicle.map.ChronicleMap;
+import net.openhft.chronicle.map.ChronicleMapBuilder;
+
+/**
+ * The store's metadata in one Chronicle Map: segment records under their names, staged uploads
+ * under {@code !u/<id>}, and the store state under {@code !state} (names cannot start with
+ * {@code !}). Sorted in-memory indexes of names and uploads are rebuilt when it opens.
+ */
+final class Catalog implements Closeable {
+  private static final String STATE_KEY = "!state";
+  private static final String UPLOAD_PREFIX = "!u/";
+  private final ChronicleMap<String, byte[]> map;
+  private final NavigableSet<String> names = new ConcurrentSkipListSet<>();
+  private final Set<String> uploads = ConcurrentHashMap.newKeySet();
+
+  private Catalog(ChronicleMap<String, byte[]> map) {
+    this.map = map;
+    for (String key : map.keySet()) {
+      index(key);
+    }
+  }
+
+  static Catalog open(Path file, int entries) throws IOException {
+    ChronicleMap<String, byte[]> map = ChronicleMapBuilder.of(String.class, byte[].class)
+        .name("ckpt-catalog").entries(entries).averageKeySize(40).averageValueSize(1024).maxBloatFactor(2.0)
+        .createPersistedTo(file.toFile());
+    return new Catalog(map);
+  }
+
+  private void index(String key) {
+    if (key.startsWith(UPLOAD_PREFIX)) {
+      uploads.add(key.substring(UPLOAD_PREFIX.length()));
+    } else if (!key.startsWith("!")) {
+      names.add(key);
+    }
+  }
+
+  NavigableSet<String> names() {
+    return names;
+  }
+
+  Set<String> uploadIds() {
+    return uploads;
+  }
+
+  /** Segments plus staged uploads: what counts against the catalog's capacity. */
+  int entryCount() {
+    return names.size() + uploads.size();
+  }
+
+  Optional<SegmentRecord> segment(String name) {
+    byte[] b = map.get(name);
+    return b == null ? Optional.empty() : Optional.of(parse(() -> SegmentRecord.parseFrom(b), name));
+  }
+
+  void putSegment(SegmentRecord record) {
+    map.put(record.getName(), record.toByteArray());
+    names.add(record.getName());
+  }
+
+  void removeSegment(String name) {
+    map.remove(name);
+    names.remove(name);
+  }
+
+  Optional<StagedUpload> upload(String uploadId) {
+    byte[] b = map.get(UPLOAD_PREFIX + uploadId);
+    return b == null ? Optional.empty() : Optional.of(parse(() -> StagedUpload.parseFrom(b), uploadId));
+  }
+
+  void putUpload(StagedUpload upload) {
+    map.put(UPLOAD_PREFIX + upload.getUploadId(), upload.toByteArray());
+    uploads.add(upload.getUploadId());
+  }
+
+  void removeUpload(String uploadId) {
+    map.remove(UPLOAD_PREFIX + uploadId);
+    uploads.remove(uploadId);
+  }
+
+  StoreState state() {
+    byte[] b = map.get(STATE_KEY);
+    return b == null ? StoreState.getDefaultInstance() : parse(() -> StoreState.parseFrom(b), STATE_KEY);
+  }
+
+  void putState(StoreState state) {
+    map.put(STATE_KEY, state.toByteArray());
+  }
+
+  /** Raw entries, for snapshots. */
+  void forEachRaw(BiConsumer<String, byte[]> visitor) {
+    for (Map.Entry<String, byte[]> e : map.entrySet()) {
+      visitor.accept(e.getKey(), e.getValue());
+    }
+  }
+
+  void putRaw(String key, byte[] value) {
+    map.put(key, value);
+    index(key);
+  }
+
+  void clear() {
+    map.clear();
+    names.clear();
+    uploads.clear();
+  }
+
+  @Override
+  public void close() {
+    map.close();
+  }
+
+  private interface Parser<T> {
+    T parse() throws InvalidProtocolBufferException;
+  }
+
+  private static <T> T parse(Parser<T> p, String key) {
+    try {
+      return p.parse();
+    } catch (InvalidProtocolBufferException e) {
+      throw new StoreCorruptException("catalog entry '" + key + "' is unreadable: " + e.getMessage());
+    }
+  }
+}

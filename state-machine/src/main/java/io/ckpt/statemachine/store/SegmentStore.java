@@ -1,0 +1,172 @@
+package io.ckpt.statemachine.store;
+
+import io.ckpt.client.store.ChunkVolumes;
+import io.ckpt.protocol.ChunkRef;
+import io.ckpt.protocol.LogEntry;
+import io.ckpt.protocol.Query;
+import io.ckpt.protocol.QueryReply;
+import io.ckpt.protocol.StoreState;
+import io.ckpt.protocol.StoreStatus;
+import io.ckpt.protocol.WriteReply;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A node's committed segments: a {@link Catalog} of records plus {@link ChunkVolumes} of chunk
+ * bytes, both Chronicle Map files under one directory. Writes come only through
+ * {@link #apply}, one at a time and in revision order; reads ({@link #query}) may run
+ * concurrently with it. It knows nothing of Raft.
+ */
+public final class SegmentStore implements Closeable {
+  static final String CATALOG_FILE = "catalog.cmap";
+  private final Path dir;
+  private final StoreSettings settings;
+  private final Catalog catalog;
+  private final ChunkVolumes volumes;
+  private final Applier applier;
+  private final Queries queries;
+  private volatile StoreState state;
+
+  private SegmentStore(Path dir, StoreSettings settings, Catalog catalog, ChunkVolumes volumes) {
+    this.dir = dir;
+    this.settings = settings;
+    this.catalog = catalog;
+    this.volumes = volumes;
+    this.state = catalog.state();
+    this.applier = new Applier(this);
+    this.queries = new Queries(this);
+  }
+
+  /** Opens (creating if needed) the store in {@code dir}. */
+  public static SegmentStore open(Path dir, StoreSettings settings) throws IOException {
+    Files.createDirectories(dir);
+    if (!Files.isWritable(dir)) {
+      throw new IOException("store directory " + dir + " is not writable");
+    }
+    Catalog catalog = Catalog.open(dir.resolve(CATALOG_FILE), settings.catalogEntries());
+    try {
+      return new SegmentStore(dir, settings, catalog, ChunkVolumes.open(dir, "chunks", settings.volumes()));
+    } catch (IOException | RuntimeException e) {
+      catalog.close();
+      throw e;
+    }
+  }
+
+  public Path directory() {
+    return dir;
+  }
+
+  public StoreSettings settings() {
+    return settings;
+  }
+
+  /** The revision (log index) of the last entry applied, 0 for an empty store. */
+  public long appliedRevision() {
+    return state.getAppliedRevision();
+  }
+
+  public long appliedTerm() {
+    return state.getAppliedTerm();
+  }
+
+  /**
+   * Applies one committed log entry. Deterministic in (store content, revision, entry);
+   * idempotent: an entry at or below {@link #appliedRevision()} changes nothing.
+   */
+  public synchronized WriteReply apply(long term, long revision, LogEntry entry) {
+    if (revision <= state.getAppliedRevision()) {
+      return WriteReply.newBuilder().setMessage("already applied at revision " + revision).build();
+    }
+    WriteReply reply = applier.apply(revision, entry);
+    markApplied(term, revision);
+    return reply;
+  }
+
+  /** Records that a log entry with no store effect (e.g. a configuration entry) was applied. */
+  public synchronized void markApplied(long term, long revision) {
+    if (revision > state.getAppliedRevision()) {
+      state = state.toBuilder().setAppliedRevision(revision).setAppliedTerm(term).build();
+      catalog.putState(state);
+    }
+  }
+
+  public QueryReply query(Query query) {
+    return queries.answer(query);
+  }
+
+  /** Checks a write before it enters the log; {@code reservedBytes} are admitted but not yet applied. */
+  public void admit(LogEntry entry, long reservedBytes) throws Rejected {
+    Admission.check(this, entry, reservedBytes);
+  }
+
+  /** Payload bytes a write adds to the store (0 for metadata-only writes). */
+  public static long payloadBytes(LogEntry entry) {
+    return Admission.bytesOf(entry);
+  }
+
+  public StoreStatus status() {
+    return StoreStatus.newBuilder().setAppliedRevision(appliedRevision()).setSegments(catalog.names().size())
+        .setUsedBytes(volumes.usedBytes()).setQuotaBytes(settings.quotaBytes()).setVolumes(volumes.volumeCount())
+        .setStagedUploads(catalog.uploadIds().size()).build();
+  }
+
+  /** Writes a consistent, checksummed copy of the whole store. */
+  public synchronized void writeSnapshot(OutputStream out) throws IOException {
+    SnapshotFormat.write(out, state, catalog, volumes);
+  }
+
+  /** Replaces the whole content of the store with a snapshot, verifying every checksum. */
+  public synchronized void restoreSnapshot(InputStream in) throws IOException {
+    clear();
+    SnapshotFormat.read(in, catalog, volumes);
+    state = catalog.state();
+  }
+
+  /** Removes everything: an empty store at revision 0. */
+  public synchronized void clear() throws IOException {
+    catalog.clear();
+    volumes.clear();
+    state = StoreState.getDefaultInstance();
+  }
+
+  Catalog catalog() {
+    return catalog;
+  }
+
+  ChunkVolumes volumes() {
+    return volumes;
+  }
+
+  /** Stores one chunk; deterministic placement and id. */
+  ChunkRef storeChunk(byte[] data, int crc32c) throws IOException {
+    int volume = volumes.place(data.length);
+    long id = state.getNextChunkId();
+    volumes.put(volume, id, data);
+    state = state.toBuilder().setNextChunkId(id + 1).build();
+    return ChunkRef.newBuilder().setVolume(volume).setId(id).setSize(data.length).setCrc32C(crc32c).build();
+  }
+
+  void freeChunks(List<ChunkRef> refs) {
+    for (ChunkRef ref : refs) {
+      volumes.remove(ref.getVolume(), ref.getId());
+    }
+  }
+
+  byte[] readChunk(ChunkRef ref) {
+    return volumes.get(ref.getVolume(), ref.getId());
+  }
+
+  @Override
+  public synchronized void close() {
+    try {
+      volumes.close();
+    } finally {
+      catalog.close();
+    }
+  }
+}

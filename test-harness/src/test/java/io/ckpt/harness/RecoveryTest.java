@@ -1,0 +1,101 @@
+package io.ckpt.harness;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ckpt.client.CheckpointClient;
+import io.ckpt.client.ReadOptions;
+import io.ckpt.client.SegmentInfo;
+import io.ckpt.statemachine.CkptStoreConfigKeys;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+/** Snapshots, restarts and catching up. */
+class RecoveryTest {
+  static byte[] payload(int i) {
+    return ("value-" + i).repeat(1 + i % 7).getBytes();
+  }
+
+  @Test
+  void restartingEveryNodeKeepsEveryCommittedVersion() {
+    try (MiniCluster cluster = MiniCluster.builder().nodes(3).start()) {
+      cluster.awaitLeader(Duration.ofSeconds(30));
+      CheckpointClient client = cluster.client(b -> b.chunkSize(16 << 10));
+      Map<String, SegmentInfo> written = new HashMap<>();
+      for (int i = 0; i < 30; i++) {
+        byte[] data = i % 10 == 0 ? WriteReadTest.bytes(100_000, i) : payload(i);
+        var w = client.put("rs/seg" + (i % 6), data);
+        written.put(w.name(), client.info(w.name()));
+      }
+      cluster.stop("n1");
+      cluster.crash("n2");
+      cluster.stop("n3");
+      cluster.start("n1");
+      cluster.start("n2");
+      cluster.start("n3");
+      cluster.awaitLeader(Duration.ofSeconds(30));
+      for (SegmentInfo before : written.values()) {
+        for (String node : cluster.runningIds()) {
+          SegmentInfo after = client.info(before.name(), ReadOptions.latest().fromNode(node));
+          assertThat(after.version()).isEqualTo(before.version());
+          assertThat(after.crc32c()).isEqualTo(before.crc32c());
+          assertThat(client.get(before.name(), ReadOptions.latest().fromNode(node)).info().revision())
+              .isEqualTo(before.revision());
+        }
+      }
+    }
+  }
+
+  @Test
+  void followerDownForAThousandWritesCatchesUpBySnapshotAfterTheLogWasPurged() throws Exception {
+    try (MiniCluster cluster = MiniCluster.builder().nodes(3)
+        .property("raft.server.snapshot.auto.trigger.threshold", "200")
+        .property(CkptStoreConfigKeys.SNAPSHOT_BYTES_KEY, "1MB")
+        .start()) {
+      String leader = cluster.awaitLeader(Duration.ofSeconds(30));
+      String lagging = cluster.runningIds().stream().filter(id -> !id.equals(leader)).findFirst().orElseThrow();
+      CheckpointClient client = cluster.client();
+      client.put("lag/seg0", payload(0));
+      cluster.crash(lagging);
+      SegmentInfo last = null;
+      for (int i = 1; i <= 1000; i++) {
+        client.put("lag/seg" + (i % 20), payload(i));
+      }
+      last = client.info("lag/seg0");
+      Path leaderLog = cluster.nodeDir(leader).resolve("raft");
+      Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> firstLogIndex(leaderLog) > 1);
+
+      cluster.start(lagging);
+      SegmentInfo expected = last;
+      Awaitility.await().atMost(Duration.ofSeconds(90)).until(() -> {
+        try {
+          return client.info("lag/seg0", ReadOptions.latest().stale().fromNode(lagging)).version() == expected.version();
+        } catch (RuntimeException e) {
+          return false;
+        }
+      });
+      for (int s = 0; s < 20; s++) {
+        String name = "lag/seg" + s;
+        SegmentInfo l = client.info(name);
+        var onLagging = client.get(name, ReadOptions.latest().fromNode(lagging));
+        assertThat(onLagging.info().version()).isEqualTo(l.version());
+        assertThat(onLagging.info().crc32c()).isEqualTo(l.crc32c());
+      }
+    }
+  }
+
+  /** The lowest index of the closed log segments still on disk (log_<start>-<end>), or 0. */
+  static long firstLogIndex(Path raftDir) throws Exception {
+    try (Stream<Path> files = Files.walk(raftDir)) {
+      return files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("log_"))
+          .map(n -> n.substring(4).split("[-_]")[0]).filter(s -> !s.isEmpty() && s.chars().allMatch(Character::isDigit))
+          .mapToLong(Long::parseLong).min().orElse(0);
+    }
+  }
+
+}
