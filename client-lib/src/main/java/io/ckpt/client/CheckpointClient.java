@@ -163,7 +163,7 @@ public final class CheckpointClient implements AutoCloseable {
     String after = "";
     while (true) {
       Query q = Query.newBuilder().setList(ListQuery.newBuilder().setPrefix(prefix).setStartAfter(after).setLimit(1000)).build();
-      RaftTransport.Answer a = transport.await(transport.query(q, null, false, 0), deadline, "ls " + prefix);
+      RaftTransport.Answer a = transport.query(q, null, false, 0, deadline, "ls " + prefix);
       QueryReply r = a.reply();
       Replies.check(r.getStatus(), r.getMessage(), -1, -1);
       for (VersionInfo v : r.getEntriesList()) {

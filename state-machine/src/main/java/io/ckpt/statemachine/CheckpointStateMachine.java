@@ -33,6 +33,7 @@ import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.protocol.SnapshotManagementRequest;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
+import org.apache.ratis.server.raftlog.RaftLog;
 import org.apache.ratis.server.storage.FileInfo;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.statemachine.TransactionContext;
@@ -41,6 +42,7 @@ import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
 import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
+import org.apache.ratis.util.LifeCycle;
 import org.apache.ratis.util.MD5FileUtil;
 import org.apache.ratis.io.MD5Hash;
 import org.slf4j.Logger;
@@ -86,6 +88,10 @@ public final class CheckpointStateMachine extends BaseStateMachine {
 
   @Override
   public void initialize(RaftServer raftServer, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
+    getLifeCycle().startAndTransition(() -> open(raftServer, groupId, raftStorage), IOException.class);
+  }
+
+  private void open(RaftServer raftServer, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
     super.initialize(raftServer, groupId, raftStorage);
     this.server = raftServer;
     storage.init(raftStorage);
@@ -107,14 +113,27 @@ public final class CheckpointStateMachine extends BaseStateMachine {
     }
   }
 
-  /** Called by Ratis after installing a snapshot from the leader. */
+  /** Called by Ratis before it installs a snapshot from the leader. */
   @Override
-  public void reinitialize() throws IOException {
+  public synchronized void pause() {
+    if (getLifeCycleState() == LifeCycle.State.RUNNING) {
+      getLifeCycle().transition(LifeCycle.State.PAUSING);
+      getLifeCycle().transition(LifeCycle.State.PAUSED);
+    }
+  }
+
+  /** Called by Ratis after installing a snapshot from the leader: load it, then run again. */
+  @Override
+  public synchronized void reinitialize() throws IOException {
     SingleFileSnapshotInfo snapshot = storage.loadLatestSnapshot();
     LOG.info("{}: loading installed snapshot {}", server.getId(), snapshot == null ? null : snapshot.getTermIndex());
     restore(snapshot);
     if (snapshot != null) {
       updateLastAppliedTermIndex(snapshot.getTermIndex());
+    }
+    if (getLifeCycleState() == LifeCycle.State.PAUSED) {
+      getLifeCycle().transition(LifeCycle.State.STARTING);
+      getLifeCycle().transition(LifeCycle.State.RUNNING);
     }
   }
 
@@ -206,6 +225,10 @@ public final class CheckpointStateMachine extends BaseStateMachine {
   @Override
   public long takeSnapshot() throws IOException {
     SegmentStore s = store;
+    if (s == null) {
+      SingleFileSnapshotInfo latest = storage.getLatestSnapshot();
+      return latest == null ? RaftLog.INVALID_LOG_INDEX : latest.getIndex();
+    }
     TermIndex applied = TermIndex.valueOf(s.appliedTerm(), s.appliedRevision());
     SingleFileSnapshotInfo latest = storage.getLatestSnapshot();
     if (applied.getIndex() <= 0 || latest != null && latest.getIndex() >= applied.getIndex()) {

@@ -6,12 +6,9 @@ import io.ckpt.client.CheckpointClient;
 import io.ckpt.client.ReadOptions;
 import io.ckpt.client.SegmentInfo;
 import io.ckpt.statemachine.CkptStoreConfigKeys;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
@@ -56,6 +53,7 @@ class RecoveryTest {
     try (MiniCluster cluster = MiniCluster.builder().nodes(3)
         .property("raft.server.snapshot.auto.trigger.threshold", "200")
         .property(CkptStoreConfigKeys.SNAPSHOT_BYTES_KEY, "1MB")
+        .property("raft.server.log.segment.size.max", "64KB")
         .start()) {
       String leader = cluster.awaitLeader(Duration.ofSeconds(30));
       String lagging = cluster.runningIds().stream().filter(id -> !id.equals(leader)).findFirst().orElseThrow();
@@ -67,8 +65,8 @@ class RecoveryTest {
         client.put("lag/seg" + (i % 20), payload(i));
       }
       last = client.info("lag/seg0");
-      Path leaderLog = cluster.nodeDir(leader).resolve("raft");
-      Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> firstLogIndex(leaderLog) > 1);
+      var leaderLog = cluster.node(leader).raftServer().getDivision(io.ckpt.client.internal.RaftGroups.GROUP_ID).getRaftLog();
+      Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> leaderLog.getStartIndex() > 1);
 
       cluster.start(lagging);
       SegmentInfo expected = last;
@@ -89,13 +87,5 @@ class RecoveryTest {
     }
   }
 
-  /** The lowest index of the closed log segments still on disk (log_<start>-<end>), or 0. */
-  static long firstLogIndex(Path raftDir) throws Exception {
-    try (Stream<Path> files = Files.walk(raftDir)) {
-      return files.map(p -> p.getFileName().toString()).filter(n -> n.startsWith("log_"))
-          .map(n -> n.substring(4).split("[-_]")[0]).filter(s -> !s.isEmpty() && s.chars().allMatch(Character::isDigit))
-          .mapToLong(Long::parseLong).min().orElse(0);
-    }
-  }
 
 }

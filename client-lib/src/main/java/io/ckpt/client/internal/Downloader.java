@@ -40,8 +40,7 @@ public final class Downloader {
   public Head head(String name, ReadOptions options, boolean withFirstChunk, Deadline deadline) {
     Query q = Query.newBuilder().setGet(GetQuery.newBuilder().setName(name).setVersion(options.version())
         .setIncludeFirstChunk(withFirstChunk)).build();
-    RaftTransport.Answer a = transport.await(
-        transport.query(q, options.node().orElse(null), options.isStale(), 0), deadline, "get " + name);
+    RaftTransport.Answer a = transport.query(q, options.node().orElse(null), options.isStale(), 0, deadline, "get " + name);
     QueryReply r = a.reply();
     Replies.check(r.getStatus(), r.getMessage(), -1, -1);
     return new Head(toInfo(r.getInfo(), a.node()), r.getInfo().getChunkCount(), r, a.node());
@@ -79,8 +78,8 @@ public final class Downloader {
     SegmentInfo info = head.info();
     Query q = Query.newBuilder().setReadChunk(ReadChunkQuery.newBuilder()
         .setName(info.name()).setVersion(info.version()).setIndex(index)).build();
-    QueryReply r = transport.await(transport.query(q, head.node(), true, head.reply().getAppliedRevision()),
-        deadline, "get " + info.name()).reply();
+    QueryReply r = transport.query(q, head.node(), true, head.reply().getAppliedRevision(), deadline,
+        "get " + info.name()).reply();
     if (r.getStatus() == Status.NOT_FOUND) {
       throw new SegmentNotFoundException(info.name() + " v" + info.version()
           + " was removed (retention or delete) while it was being read; read it again");

@@ -26,6 +26,11 @@ import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.exceptions.LeaderNotReadyException;
+import org.apache.ratis.protocol.exceptions.NotLeaderException;
+import org.apache.ratis.protocol.exceptions.ReadIndexException;
+import org.apache.ratis.protocol.exceptions.ServerNotReadyException;
+import org.apache.ratis.protocol.exceptions.StaleReadException;
 import org.apache.ratis.retry.ExponentialBackoffRetry;
 import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
 import org.apache.ratis.util.SizeInBytes;
@@ -111,11 +116,45 @@ public final class RaftTransport implements Closeable {
   }
 
   /**
-   * Runs a query. Linearizable (ReadIndex on the node asked, the leader by default) unless
-   * {@code stale}, in which case the node answers from its applied state once it reached
-   * {@code minIndex}.
+   * Runs a query, retrying transient refusals (no leader known yet, node behind the requested
+   * index, node restarting) until the deadline. Linearizable (ReadIndex on the node asked, the
+   * leader by default) unless {@code stale}, in which case the node answers from its applied
+   * state once it reached {@code minIndex}.
    */
-  public CompletableFuture<Answer> query(Query query, String node, boolean stale, long minIndex) {
+  public Answer query(Query query, String node, boolean stale, long minIndex, Deadline deadline, String what) {
+    long backoffMs = 20;
+    while (true) {
+      try {
+        return await(queryOnce(query, node, stale, minIndex), deadline, what);
+      } catch (UnavailableException e) {
+        if (!isTransient(e) || deadline.remainingMillis() <= backoffMs) {
+          throw e;
+        }
+      }
+      try {
+        Thread.sleep(backoffMs);
+      } catch (InterruptedException ie) {
+        Thread.currentThread().interrupt();
+        throw new UnavailableException(what + ": interrupted", ie);
+      }
+      backoffMs = Math.min(500, backoffMs * 2);
+    }
+  }
+
+  private static boolean isTransient(UnavailableException e) {
+    for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+      if (t instanceof TimeoutException) {
+        return false;
+      }
+      if (t instanceof ReadIndexException || t instanceof LeaderNotReadyException || t instanceof NotLeaderException
+          || t instanceof StaleReadException || t instanceof ServerNotReadyException || t instanceof IOException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private CompletableFuture<Answer> queryOnce(Query query, String node, boolean stale, long minIndex) {
     RaftPeerId server = node == null ? null : peerId(node);
     if (stale && server == null) {
       server = RaftPeerId.valueOf(settings.peers().get(0).id());

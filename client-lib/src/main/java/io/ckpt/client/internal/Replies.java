@@ -76,7 +76,7 @@ public final class Replies {
       Thread.currentThread().interrupt();
       return new UnavailableException(what + ": interrupted", c);
     }
-    return new UnavailableException(what + " failed: " + c, c);
+    return new UnavailableException(what + " failed: " + c.getClass().getSimpleName() + ": " + c.getMessage(), c);
   }
 
   static Throwable unwrap(Throwable t) {

@@ -61,6 +61,7 @@ public final class LocalStore implements Closeable {
       }
       ChronicleMap<String, byte[]> catalog = ChronicleMapBuilder.of(String.class, byte[].class)
           .name("ckpt-local-catalog").entries(maxNames).averageKeySize(48).averageValueSize(512)
+          .skipCloseOnExitHook(true)
           .createPersistedTo(dir.resolve(CATALOG_FILE).toFile());
       LocalStore store = new LocalStore(dir, catalog, ChunkVolumes.open(dir, "chunks", spec));
       store.reclaimOrphans();

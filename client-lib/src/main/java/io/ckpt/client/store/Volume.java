@@ -43,7 +43,9 @@ final class Volume {
                 .actualSegments(1)
                 .maxBloatFactor(MAX_BLOAT_FACTOR)
                 .putReturnsNull(true)
-                .removeReturnsNull(true);
+                .removeReturnsNull(true)
+                // Owners close their maps; Chronicle's exit hook would close them under a node still stopping.
+                .skipCloseOnExitHook(true);
         ChronicleMap<Long, byte[]> map;
         try {
             map = recover ? builder.recoverPersistedTo(file, true) : builder.createPersistedTo(file);

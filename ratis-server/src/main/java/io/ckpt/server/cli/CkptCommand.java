@@ -80,7 +80,7 @@ public final class CkptCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     throw new CommandLine.ParameterException(spec.commandLine(),
-        "missing command: one of " + String.join(", ", spec.subcommands().keySet()) + " (see 'ckpt --help')");
+        "missing command: one of " + String.join(", ", spec.subcommands().keySet()));
   }
 
   /** {@code ckpt --version}: the jar's implementation version, or {@code dev}. */

@@ -21,7 +21,7 @@ final class DemoCommand implements Callable<Integer> {
     if (!verbose.isVerbose()) {
       VerboseOption.muteRatis();
     }
-    if (!new DemoRun(root.out()).run()) {
+    if (!new DemoRun(root.out(), root.err()).run()) {
       throw Errors.usage("the recovered state differs from the last acknowledged one");
     }
     return Errors.OK;

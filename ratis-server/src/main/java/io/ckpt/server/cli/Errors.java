@@ -46,7 +46,7 @@ public final class Errors implements CommandLine.IExecutionExceptionHandler, Com
   public int handleParseException(ParameterException ex, String[] args) {
     PrintWriter err = ex.getCommandLine().getErr();
     String name = ex.getCommandLine().getCommandSpec().qualifiedName();
-    err.println("ckpt: " + oneLine(ex.getMessage()) + " (see '" + name + " --help')");
+    err.println("ckpt: " + parseMessage(ex) + " (see '" + name + " --help')");
     if (Arrays.asList(args).contains("--verbose")) {
       ex.printStackTrace(err);
     }
@@ -63,6 +63,14 @@ public final class Errors implements CommandLine.IExecutionExceptionHandler, Com
     }
     err.flush();
     return exitCode(ex);
+  }
+
+  private static String parseMessage(ParameterException ex) {
+    if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getUnmatched().isEmpty()
+        && !u.getCommandLine().getSubcommands().isEmpty() && !u.getUnmatched().get(0).startsWith("-")) {
+      return "unknown command '" + u.getUnmatched().get(0) + "'";
+    }
+    return oneLine(ex.getMessage());
   }
 
   /** The exit code for a failure (looking through wrappers for a known cause). */

@@ -8,29 +8,68 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import net.openhft.chronicle.core.shutdown.PriorityHook;
 
 /** Helpers for commands that run nodes in the foreground until the process is signalled. */
 public final class Foreground {
   private Foreground() {}
 
+  /** How long a shutdown waits for nodes to close before the process exits anyway. */
+  public static final Duration CLOSE_WAIT = Duration.ofSeconds(20);
+
+  /**
+   * Chronicle's own shutdown hooklet closes every open map at priority 80; nodes must close
+   * before that (their Ratis state machine snapshots from the maps on stop), so ours runs first.
+   */
+  static final int SHUTDOWN_PRIORITY = 10;
+
   /**
    * Closes {@code resource} when the JVM shuts down (SIGTERM, SIGINT/Ctrl-C) and blocks the
-   * calling thread until then.
+   * calling thread until then. A close that hangs is abandoned after {@link #CLOSE_WAIT}.
    */
   public static void runUntilSignalled(Closeable resource, PrintStream err, String what) throws InterruptedException {
     CountDownLatch closed = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+    PriorityHook.add(SHUTDOWN_PRIORITY, () -> {
       err.println("ckpt: stopping " + what);
+      err.flush();
+      VerboseOption.quietRatisWhileStopping();
+      try {
+        closeWithin(resource, CLOSE_WAIT, err, what);
+      } finally {
+        closed.countDown();
+      }
+    });
+    closed.await();
+  }
+
+  /**
+   * Closes {@code resource} on a helper thread and waits at most {@code timeout}; reports a
+   * failure or a hang on {@code err} instead of throwing. True if it closed cleanly in time.
+   */
+  public static boolean closeWithin(Closeable resource, Duration timeout, PrintStream err, String what) {
+    Throwable[] failure = new Throwable[1];
+    Thread t = new Thread(() -> {
       try {
         resource.close();
       } catch (IOException | RuntimeException e) {
-        err.println("ckpt: closing " + what + " failed: " + Errors.message(e));
-      } finally {
-        err.flush();
-        closed.countDown();
+        failure[0] = e;
       }
-    }, "ckpt-shutdown"));
-    closed.await();
+    }, "ckpt-close");
+    t.setDaemon(true);
+    t.start();
+    try {
+      t.join(timeout.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (t.isAlive()) {
+      err.println("ckpt: warning: closing " + what + " did not finish within " + timeout.toSeconds()
+          + "s; giving up on it (committed data is in the Raft log)");
+    } else if (failure[0] != null) {
+      err.println("ckpt: warning: closing " + what + " failed: " + Errors.message(failure[0]));
+    }
+    err.flush();
+    return !t.isAlive() && failure[0] == null;
   }
 
   /** The first node found leading within {@code timeout}, polling every 50 ms. */

@@ -46,6 +46,15 @@ public final class VerboseOption {
     java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.OFF);
   }
 
+  /** During a deliberate stop, Ratis warns about every peer going away: keep only its errors. */
+  static void quietRatisWhileStopping() {
+    if (LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx
+        && !ctx.getLogger("org.apache.ratis").isEnabledFor(Level.INFO)) {
+      ctx.getLogger("org.apache.ratis").setLevel(Level.ERROR);
+      ctx.getLogger("org.apache.ratis.thirdparty").setLevel(Level.ERROR);
+    }
+  }
+
   /** Sets the root and {@code io.ckpt} loggers (and java.util.logging's root) to INFO. */
   static void enableInfoLogging() {
     java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.INFO);

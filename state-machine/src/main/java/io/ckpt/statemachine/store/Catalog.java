@@ -39,6 +39,7 @@ final class Catalog implements Closeable {
   static Catalog open(Path file, int entries) throws IOException {
     ChronicleMap<String, byte[]> map = ChronicleMapBuilder.of(String.class, byte[].class)
         .name("ckpt-catalog").entries(entries).averageKeySize(40).averageValueSize(1024).maxBloatFactor(2.0)
+        .skipCloseOnExitHook(true)
         .createPersistedTo(file.toFile());
     return new Catalog(map);
   }

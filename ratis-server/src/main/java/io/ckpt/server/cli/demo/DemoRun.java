@@ -30,12 +30,15 @@ public final class DemoRun {
   static final int EVERY = 300;
   static final int UNCHECKPOINTED = 170;
   static final Duration LEADER_WAIT = Duration.ofSeconds(20);
+  static final Duration CLOSE_WAIT = Duration.ofSeconds(15);
   private final PrintStream out;
+  private final PrintStream err;
   private final long started = System.nanoTime();
   private int step;
 
-  public DemoRun(PrintStream out) {
+  public DemoRun(PrintStream out, PrintStream err) {
     this.out = out;
+    this.err = err;
   }
 
   /** Runs the scenario; true when the recovered state equals the last acknowledged one. */
@@ -46,7 +49,7 @@ public final class DemoRun {
       return run(tmp, live);
     } finally {
       for (CkptNode n : live) {
-        closeQuietly(n);
+        Foreground.closeWithin(n, CLOSE_WAIT, err, "node " + n.id());
       }
       deleteTree(tmp);
     }
@@ -85,8 +88,8 @@ public final class DemoRun {
     }
 
     long killedAt = System.nanoTime();
-    leader.close();
     live.remove(leader);
+    Foreground.closeWithin(leader, CLOSE_WAIT, err, "node " + leader.id());
     say("killed the leader %s, and the engine with it", leader.id());
     CkptNode next = Foreground.awaitLeader(live, LEADER_WAIT)
         .orElseThrow(() -> new IllegalStateException("no new leader within " + LEADER_WAIT.toSeconds() + "s"));
@@ -120,14 +123,6 @@ public final class DemoRun {
 
   private String elapsed() {
     return String.format("%.1fs", (System.nanoTime() - started) / 1e9);
-  }
-
-  private static void closeQuietly(CkptNode n) {
-    try {
-      n.close();
-    } catch (IOException | RuntimeException e) {
-      // shutting down anyway
-    }
   }
 
   private static void deleteTree(Path dir) throws IOException {
