@@ -11,6 +11,32 @@ import java.util.List;
 public final class FreePorts {
   private FreePorts() {}
 
+  /** The first of {@code n} consecutive free ports (for commands that take a base port). */
+  public static int consecutive(int n) {
+    java.util.Random random = new java.util.Random();
+    for (int attempt = 0; attempt < 100; attempt++) {
+      int base = 20_000 + random.nextInt(30_000);
+      List<ServerSocket> sockets = new ArrayList<>();
+      try {
+        for (int i = 0; i < n; i++) {
+          sockets.add(new ServerSocket(base + i, 1, InetAddress.getLoopbackAddress()));
+        }
+        return base;
+      } catch (IOException busy) {
+        // try another base
+      } finally {
+        for (ServerSocket s : sockets) {
+          try {
+            s.close();
+          } catch (IOException ignored) {
+            // closing a probe socket
+          }
+        }
+      }
+    }
+    throw new IllegalStateException("no " + n + " consecutive free ports found");
+  }
+
   public static List<Integer> pick(int n) {
     List<ServerSocket> sockets = new ArrayList<>();
     try {
