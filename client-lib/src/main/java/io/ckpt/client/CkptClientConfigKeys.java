@@ -22,7 +22,7 @@ public final class CkptClientConfigKeys {
 
   /** Bytes of chunks one client keeps in flight at once, over all its uploads. */
   public static final String MAX_IN_FLIGHT_BYTES_KEY = "ckpt.client.in-flight.bytes.max";
-  public static final long MAX_IN_FLIGHT_BYTES_DEFAULT = 8L << 20;
+  public static final long MAX_IN_FLIGHT_BYTES_DEFAULT = 4L << 20;
 
   /** Ratis clients used round-robin (one ordered stream each). */
   public static final String RAFT_CLIENTS_KEY = "ckpt.client.raft-clients";

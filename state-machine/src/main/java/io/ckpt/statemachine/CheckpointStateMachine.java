@@ -59,6 +59,8 @@ import org.slf4j.LoggerFactory;
 public final class CheckpointStateMachine extends BaseStateMachine {
   private static final Logger LOG = LoggerFactory.getLogger(CheckpointStateMachine.class);
   static final String CLEAN_MARKER = "CLEAN";
+  static final long MAX_UNAPPLIED_BYTES = 16L << 20;
+  static final long MAX_BACKPRESSURE_WAIT_NANOS = 20_000_000_000L;
 
   private final Path storeDir;
   private final StoreSettings settings;
@@ -166,8 +168,11 @@ public final class CheckpointStateMachine extends BaseStateMachine {
     try {
       LogEntry entry = parseEntry(request.getMessage().getContent());
       long bytes = SegmentStore.payloadBytes(entry);
-      store.admit(entry, reservedBytes.get());
-      reservedBytes.addAndGet(bytes);
+      synchronized (reservedBytes) {
+        awaitRoomInFlight(bytes);
+        store.admit(entry, reservedBytes.get());
+        reservedBytes.addAndGet(bytes);
+      }
       trx.setStateMachineContext(bytes);
     } catch (Rejected r) {
       trx.setException(r);
@@ -177,12 +182,50 @@ public final class CheckpointStateMachine extends BaseStateMachine {
     return trx;
   }
 
+  /** An admitted write that never reached the log gives back its reservation. */
+  @Override
+  public TransactionContext cancelTransaction(TransactionContext trx) throws IOException {
+    release(trx);
+    return super.cancelTransaction(trx);
+  }
+
+  private void release(TransactionContext trx) {
+    if (trx.getStateMachineContext() instanceof Long bytes) {
+      trx.setStateMachineContext(null);
+      synchronized (reservedBytes) {
+        reservedBytes.updateAndGet(r -> Math.max(0, r - bytes));
+        reservedBytes.notifyAll();
+      }
+    }
+  }
+
+  /**
+   * Backpressure on the leader: while more than {@link #MAX_UNAPPLIED_BYTES} of admitted
+   * payload is not yet applied, new writes wait (bounded) before entering the log, so writers
+   * from many clients together cannot queue enough bytes to delay replication past an election
+   * timeout. Called holding the reservedBytes monitor.
+   */
+  private void awaitRoomInFlight(long bytes) throws Rejected {
+    long deadline = System.nanoTime() + MAX_BACKPRESSURE_WAIT_NANOS;
+    while (bytes > 0 && reservedBytes.get() > 0 && reservedBytes.get() + bytes > MAX_UNAPPLIED_BYTES) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        throw new Rejected(Status.BUSY, "the leader is overloaded (" + reservedBytes.get()
+            + " bytes admitted and not yet applied); retry later");
+      }
+      try {
+        reservedBytes.wait(Math.max(1, left / 1_000_000));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new Rejected(Status.BUSY, "interrupted while waiting for room in the leader's log");
+      }
+    }
+  }
+
   @Override
   public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
     LogEntryProto logEntry = trx.getLogEntry();
-    if (trx.getStateMachineContext() instanceof Long bytes) {
-      reservedBytes.addAndGet(-bytes);
-    }
+    release(trx);
     long term = logEntry.getTerm();
     long index = logEntry.getIndex();
     WriteReply reply;
@@ -270,12 +313,19 @@ public final class CheckpointStateMachine extends BaseStateMachine {
 
   @Override
   public void notifyLeaderChanged(RaftGroupMemberId groupMemberId, RaftPeerId newLeaderId) {
-    reservedBytes.set(0);
+    resetReservations();
   }
 
   @Override
   public void notifyNotLeader(Collection<TransactionContext> pendingEntries) {
-    reservedBytes.set(0);
+    resetReservations();
+  }
+
+  private void resetReservations() {
+    synchronized (reservedBytes) {
+      reservedBytes.set(0);
+      reservedBytes.notifyAll();
+    }
   }
 
   @Override

@@ -47,6 +47,7 @@ public final class Replies {
       case TOO_LARGE -> new SegmentTooLargeException(message);
       case CORRUPT -> new CorruptDataException(message);
       case INVALID -> new InvalidRequestException(message);
+      case BUSY -> new UnavailableException(message);
       default -> new CheckpointException(status + ": " + message);
     };
   }

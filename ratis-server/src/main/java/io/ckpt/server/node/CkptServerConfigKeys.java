@@ -14,10 +14,12 @@ import org.apache.ratis.util.TimeDuration;
  * automatically and the log is purged behind them.
  */
 public final class CkptServerConfigKeys {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CkptServerConfigKeys.class);
+
   private CkptServerConfigKeys() {}
 
   public static final SizeInBytes GRPC_MESSAGE_SIZE_MAX = SizeInBytes.valueOf("64MB");
-  public static final SizeInBytes APPENDER_BUFFER_BYTE_LIMIT = SizeInBytes.valueOf("8MB");
+  public static final SizeInBytes APPENDER_BUFFER_BYTE_LIMIT = SizeInBytes.valueOf("4MB");
   public static final SizeInBytes LOG_SEGMENT_SIZE_MAX = SizeInBytes.valueOf("32MB");
   public static final SizeInBytes LOG_WRITE_BUFFER_SIZE = SizeInBytes.valueOf("16MB");
   public static final SizeInBytes LOG_QUEUE_BYTE_LIMIT = SizeInBytes.valueOf("64MB");
@@ -33,12 +35,24 @@ public final class CkptServerConfigKeys {
   public static final int SNAPSHOT_FILES_RETAINED = 2;
   public static final int PURGE_GAP = 64;
 
+  /** How long an upload may go without a new chunk before the leader aborts it. */
+  public static final String UPLOAD_IDLE_TIMEOUT_KEY = "ckpt.upload.idle-timeout";
+  public static final TimeDuration UPLOAD_IDLE_TIMEOUT_DEFAULT = TimeDuration.valueOf(5, TimeUnit.MINUTES);
+
+  public static java.time.Duration uploadIdleTimeout(RaftProperties p) {
+    TimeDuration d = org.apache.ratis.conf.ConfUtils.getTimeDuration(p.getTimeDuration(TimeUnit.MILLISECONDS),
+        UPLOAD_IDLE_TIMEOUT_KEY, UPLOAD_IDLE_TIMEOUT_DEFAULT, LOG::info, org.apache.ratis.conf.ConfUtils.requirePositive());
+    return java.time.Duration.ofMillis(d.toLong(TimeUnit.MILLISECONDS));
+  }
+
   /** Ratis properties for a node listening on {@code port} with its Raft log under {@code raftDir}. */
   public static RaftProperties defaults(java.io.File raftDir, int port) {
     RaftProperties p = new RaftProperties();
     RaftServerConfigKeys.setStorageDir(p, java.util.List.of(raftDir));
     GrpcConfigKeys.Server.setPort(p, port);
     GrpcConfigKeys.setMessageSizeMax(p, GRPC_MESSAGE_SIZE_MAX);
+    // Heartbeats on their own channel, so they never queue behind megabytes of appendEntries.
+    GrpcConfigKeys.Server.setHeartbeatChannel(p, true);
     RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
     RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, APPENDER_BUFFER_BYTE_LIMIT);
     RaftServerConfigKeys.Log.setSegmentSizeMax(p, LOG_SEGMENT_SIZE_MAX);

@@ -86,7 +86,12 @@ final class Applier {
     if (Crc32c.of(data) != chunk.getCrc32C()) {
       return error(Status.CORRUPT, "chunk " + chunk.getIndex() + " of " + chunk.getName() + " does not match its CRC32C");
     }
-    StagedUpload upload = store.catalog().upload(chunk.getUploadId()).orElse(StagedUpload.newBuilder()
+    Optional<StagedUpload> staged = store.catalog().upload(chunk.getUploadId());
+    if (staged.isEmpty() && chunk.getIndex() > 0) {
+      return error(Status.NOT_FOUND, "upload " + chunk.getUploadId() + " of " + chunk.getName()
+          + " is unknown: it was aborted (idle too long, or by its writer); write the segment again");
+    }
+    StagedUpload upload = staged.orElse(StagedUpload.newBuilder()
         .setUploadId(chunk.getUploadId()).setName(chunk.getName()).setFirstRevision(revision).build());
     if (!upload.getName().equals(chunk.getName())) {
       return error(Status.INVALID, "upload " + chunk.getUploadId() + " belongs to " + upload.getName());

@@ -102,6 +102,16 @@ class SegmentStoreTest {
   }
 
   @Test
+  void chunkOfAnAbortedUploadIsRefusedAsUnknown() {
+    apply(chunk("u1", "seg", 0, bytes(10, 1)));
+    apply(StoreFixture.abort("u1"));
+    WriteReply late = apply(chunk("u1", "seg", 1, bytes(10, 2)));
+    assertThat(late.getStatus()).isEqualTo(Status.NOT_FOUND);
+    assertThat(late.getMessage()).contains("aborted");
+    assertThat(store.status().getStagedUploads()).isZero();
+  }
+
+  @Test
   void retentionKeepsTheLastVersionsAndFreesTheRest() {
     for (int i = 1; i <= 5; i++) {
       apply(put("seg", bytes(1000 * i, i)));
