@@ -49,6 +49,33 @@ class RecoveryTest {
   }
 
   @Test
+  void snapshotsKeepTheLogBoundedUnderSteadyWrites() throws Exception {
+    try (MiniCluster cluster = MiniCluster.builder().nodes(3)
+        .property(CkptStoreConfigKeys.SNAPSHOT_BYTES_KEY, "4MB")
+        .property("raft.server.log.segment.size.max", "1MB")
+        .start()) {
+      cluster.awaitLeader(Duration.ofSeconds(30));
+      CheckpointClient client = cluster.client(b -> b.chunkSize(256 << 10));
+      byte[] mb = WriteReadTest.bytes(1 << 20, 5);
+      int puts = 48;
+      for (int i = 0; i < puts; i++) {
+        client.put("bounded/seg" + (i % 2), mb);
+      }
+      long written = (long) puts * mb.length;
+      for (String id : cluster.runningIds()) {
+        java.nio.file.Path raft = cluster.nodeDir(id).resolve("raft");
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> sizeOf(raft) < written / 3);
+      }
+    }
+  }
+
+  static long sizeOf(java.nio.file.Path dir) throws java.io.IOException {
+    try (var files = java.nio.file.Files.walk(dir)) {
+      return files.filter(java.nio.file.Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+    }
+  }
+
+  @Test
   void followerDownForAThousandWritesCatchesUpBySnapshotAfterTheLogWasPurged() throws Exception {
     try (MiniCluster cluster = MiniCluster.builder().nodes(3)
         .property("raft.server.snapshot.auto.trigger.threshold", "200")
