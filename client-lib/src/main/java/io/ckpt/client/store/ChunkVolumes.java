@@ -74,377 +74,377 @@ import org.slf4j.LoggerFactory;
  * {@code put} and {@code remove}, but not with {@code clear} or {@code close}.
  */
 public final class ChunkVolumes implements Closeable {
-    private static final Logger LOG = LoggerFactory.getLogger(ChunkVolumes.class);
-    private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9._-]{1,100}");
+  private static final Logger LOG = LoggerFactory.getLogger(ChunkVolumes.class);
+  private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9._-]{1,100}");
 
-    private final Path dir;
-    private final String prefix;
-    private final VolumeSpec spec;
-    private final boolean recovered;
-    private final FileChannel lockChannel;
-    private volatile Volume[] volumes;
-    private boolean closed;
+  private final Path dir;
+  private final String prefix;
+  private final VolumeSpec spec;
+  private final boolean recovered;
+  private final FileChannel lockChannel;
+  private volatile Volume[] volumes;
+  private boolean closed;
 
-    private ChunkVolumes(Path dir, String prefix, VolumeSpec spec, Volume[] volumes, boolean recovered,
+  private ChunkVolumes(Path dir, String prefix, VolumeSpec spec, Volume[] volumes, boolean recovered,
                          FileChannel lockChannel) {
-        this.lockChannel = lockChannel;
-        this.dir = dir;
-        this.prefix = prefix;
-        this.spec = spec;
-        this.volumes = volumes;
-        this.recovered = recovered;
-    }
+    this.lockChannel = lockChannel;
+    this.dir = dir;
+    this.prefix = prefix;
+    this.spec = spec;
+    this.volumes = volumes;
+    this.recovered = recovered;
+  }
 
-    /**
-     * Opens the volumes {@code <prefix>-NNNNN.cmap} in {@code dir} in index order (creating the
-     * directory if needed; no volume file is created until {@link #place} needs one). If the
-     * store was not closed by its previous user, the volumes are recovered as by
-     * {@link #recover}.
-     *
-     * @throws IOException if a volume cannot be opened, the volume files are not numbered
-     *         0..n-1, or the directory was created with another volumeBytes or minChargeBytes
-     */
-    public static ChunkVolumes open(Path dir, String prefix, VolumeSpec spec) throws IOException {
-        return open(dir, prefix, spec, false);
-    }
+  /**
+   * Opens the volumes {@code <prefix>-NNNNN.cmap} in {@code dir} in index order (creating the
+   * directory if needed; no volume file is created until {@link #place} needs one). If the
+   * store was not closed by its previous user, the volumes are recovered as by
+   * {@link #recover}.
+   *
+   * @throws IOException if a volume cannot be opened, the volume files are not numbered
+   *         0..n-1, or the directory was created with another volumeBytes or minChargeBytes
+   */
+  public static ChunkVolumes open(Path dir, String prefix, VolumeSpec spec) throws IOException {
+    return open(dir, prefix, spec, false);
+  }
 
-    /**
-     * Opens like {@link #open}, but reopens every existing volume with Chronicle's
-     * {@code recoverPersistedTo}: use after a crash, or when {@code open} fails on a damaged
-     * file. Recently written values may be missing afterwards (Chronicle Map is not durable;
-     * the Raft log is the source of truth).
-     */
-    public static ChunkVolumes recover(Path dir, String prefix, VolumeSpec spec) throws IOException {
-        return open(dir, prefix, spec, true);
-    }
+  /**
+   * Opens like {@link #open}, but reopens every existing volume with Chronicle's
+   * {@code recoverPersistedTo}: use after a crash, or when {@code open} fails on a damaged
+   * file. Recently written values may be missing afterwards (Chronicle Map is not durable;
+   * the Raft log is the source of truth).
+   */
+  public static ChunkVolumes recover(Path dir, String prefix, VolumeSpec spec) throws IOException {
+    return open(dir, prefix, spec, true);
+  }
 
-    private static ChunkVolumes open(Path dir, String prefix, VolumeSpec spec, boolean recover) throws IOException {
-        if (prefix == null || !PREFIX.matcher(prefix).matches()) {
-            throw new IllegalArgumentException("invalid volume prefix \"" + prefix
-                    + "\": use 1-100 characters of [A-Za-z0-9._-]");
+  private static ChunkVolumes open(Path dir, String prefix, VolumeSpec spec, boolean recover) throws IOException {
+    if (prefix == null || !PREFIX.matcher(prefix).matches()) {
+      throw new IllegalArgumentException("invalid volume prefix \"" + prefix
+          + "\": use 1-100 characters of [A-Za-z0-9._-]");
+    }
+    Files.createDirectories(dir);
+    FileChannel lock = lock(dir, prefix);
+    try {
+      return open(dir, prefix, spec, recover, lock);
+    } catch (IOException | RuntimeException e) {
+      lock.close();
+      throw e;
+    }
+  }
+
+  private static ChunkVolumes open(Path dir, String prefix, VolumeSpec spec, boolean recover, FileChannel lock)
+      throws IOException {
+    checkSpecFile(dir, prefix, spec);
+    Path marker = dir.resolve(prefix + ".open");
+    boolean unclean = Files.exists(marker);
+    boolean doRecover = recover || unclean;
+    if (unclean && !recover) {
+      LOG.warn("{}: {} was not closed cleanly; recovering its volumes", marker, prefix);
+    }
+    TreeMap<Integer, Path> files = listVolumeFiles(dir, prefix);
+    Volume[] volumes = new Volume[files.size()];
+    try {
+      for (int i = 0; i < volumes.length; i++) {
+        Path f = files.get(i);
+        if (f == null) {
+          throw new IOException("volume files in " + dir + " are not numbered 0.." + (volumes.length - 1)
+              + ": " + volumeFile(dir, prefix, i).getFileName() + " is missing (found " + files.values() + ")");
         }
-        Files.createDirectories(dir);
-        FileChannel lock = lock(dir, prefix);
-        try {
-            return open(dir, prefix, spec, recover, lock);
-        } catch (IOException | RuntimeException e) {
-            lock.close();
-            throw e;
+        volumes[i] = Volume.open(i, f.toFile(), spec, prefix + "-" + i, doRecover);
+      }
+      Files.writeString(marker, "open\n");
+    } catch (IOException | RuntimeException e) {
+      for (Volume v : volumes) {
+        if (v != null) {
+          v.close();
         }
+      }
+      throw e;
     }
+    return new ChunkVolumes(dir, prefix, spec, volumes, doRecover, lock);
+  }
 
-    private static ChunkVolumes open(Path dir, String prefix, VolumeSpec spec, boolean recover, FileChannel lock)
-            throws IOException {
-        checkSpecFile(dir, prefix, spec);
-        Path marker = dir.resolve(prefix + ".open");
-        boolean unclean = Files.exists(marker);
-        boolean doRecover = recover || unclean;
-        if (unclean && !recover) {
-            LOG.warn("{}: {} was not closed cleanly; recovering its volumes", marker, prefix);
-        }
-        TreeMap<Integer, Path> files = listVolumeFiles(dir, prefix);
-        Volume[] volumes = new Volume[files.size()];
-        try {
-            for (int i = 0; i < volumes.length; i++) {
-                Path f = files.get(i);
-                if (f == null) {
-                    throw new IOException("volume files in " + dir + " are not numbered 0.." + (volumes.length - 1)
-                            + ": " + volumeFile(dir, prefix, i).getFileName() + " is missing (found " + files.values() + ")");
-                }
-                volumes[i] = Volume.open(i, f.toFile(), spec, prefix + "-" + i, doRecover);
-            }
-            Files.writeString(marker, "open\n");
-        } catch (IOException | RuntimeException e) {
-            for (Volume v : volumes) {
-                if (v != null) {
-                    v.close();
-                }
-            }
-            throw e;
-        }
-        return new ChunkVolumes(dir, prefix, spec, volumes, doRecover, lock);
-    }
+  /** The geometry of the volumes. */
+  public VolumeSpec spec() {
+    return spec;
+  }
 
-    /** The geometry of the volumes. */
-    public VolumeSpec spec() {
-        return spec;
-    }
+  /** Whether the volumes were opened with Chronicle's recovery (see {@link #recover}). */
+  public boolean wasRecovered() {
+    return recovered;
+  }
 
-    /** Whether the volumes were opened with Chronicle's recovery (see {@link #recover}). */
-    public boolean wasRecovered() {
-        return recovered;
-    }
+  /** The number of volume files. */
+  public int volumeCount() {
+    return volumes.length;
+  }
 
-    /** The number of volume files. */
-    public int volumeCount() {
-        return volumes.length;
+  /**
+   * Deterministic placement: the index of the first volume with room for a value of this
+   * size, creating a new volume file if none has room.
+   *
+   * @throws IllegalArgumentException if {@code valueSize} is negative or above
+   *         {@link VolumeSpec#maxValueBytes()}
+   * @throws VolumeFullException if {@code spec.maxVolumes()} volumes exist and none has room
+   * @throws IOException if a new volume file cannot be created
+   */
+  public synchronized int place(int valueSize) throws IOException {
+    checkOpen();
+    checkValueSize(valueSize);
+    Volume[] vs = volumes;
+    for (Volume v : vs) {
+      if (v.hasRoom(valueSize, 0, 0)) {
+        return v.index;
+      }
     }
+    if (vs.length >= spec.maxVolumes()) {
+      throw new VolumeFullException(valueSize, spec.maxVolumes(), usedBytes(), capacityBytes());
+    }
+    ensureVolumes(vs.length + 1);
+    return vs.length;
+  }
 
-    /**
-     * Deterministic placement: the index of the first volume with room for a value of this
-     * size, creating a new volume file if none has room.
-     *
-     * @throws IllegalArgumentException if {@code valueSize} is negative or above
-     *         {@link VolumeSpec#maxValueBytes()}
-     * @throws VolumeFullException if {@code spec.maxVolumes()} volumes exist and none has room
-     * @throws IOException if a new volume file cannot be created
-     */
-    public synchronized int place(int valueSize) throws IOException {
-        checkOpen();
-        checkValueSize(valueSize);
-        Volume[] vs = volumes;
-        for (Volume v : vs) {
-            if (v.hasRoom(valueSize, 0, 0)) {
-                return v.index;
-            }
-        }
-        if (vs.length >= spec.maxVolumes()) {
-            throw new VolumeFullException(valueSize, spec.maxVolumes(), usedBytes(), capacityBytes());
-        }
-        ensureVolumes(vs.length + 1);
-        return vs.length;
+  /**
+   * Whether a value of {@code valueSize} bytes could be placed without exceeding the quota
+   * (an existing volume has room, or another volume may still be created). Use it to refuse a
+   * write before it enters the log.
+   */
+  public synchronized boolean hasRoomFor(int valueSize) {
+    checkValueSize(valueSize);
+    Volume[] vs = volumes;
+    if (vs.length < spec.maxVolumes()) {
+      return true;
     }
+    for (Volume v : vs) {
+      if (v.hasRoom(valueSize, 0, 0)) {
+        return true;
+      }
+    }
+    return false;
+  }
 
-    /**
-     * Whether a value of {@code valueSize} bytes could be placed without exceeding the quota
-     * (an existing volume has room, or another volume may still be created). Use it to refuse a
-     * write before it enters the log.
-     */
-    public synchronized boolean hasRoomFor(int valueSize) {
-        checkValueSize(valueSize);
-        Volume[] vs = volumes;
-        if (vs.length < spec.maxVolumes()) {
-            return true;
-        }
-        for (Volume v : vs) {
-            if (v.hasRoom(valueSize, 0, 0)) {
-                return true;
-            }
-        }
-        return false;
+  /**
+   * Creates volume files until there are at least {@code count} (used to restore a snapshot
+   * into the volumes it was taken from).
+   *
+   * @throws IllegalArgumentException if {@code count} exceeds {@code spec.maxVolumes()}
+   */
+  public synchronized void ensureVolumes(int count) throws IOException {
+    checkOpen();
+    if (count > spec.maxVolumes()) {
+      throw new IllegalArgumentException("cannot create " + count + " volumes: the maximum is " + spec.maxVolumes());
     }
+    while (volumes.length < count) {
+      int i = volumes.length;
+      Path f = volumeFile(dir, prefix, i);
+      Files.deleteIfExists(f); // a leftover of an interrupted clear() is not part of the store
+      Volume v = Volume.open(i, f.toFile(), spec, prefix + "-" + i, false);
+      Volume[] next = Arrays.copyOf(volumes, i + 1);
+      next[i] = v;
+      volumes = next;
+    }
+  }
 
-    /**
-     * Creates volume files until there are at least {@code count} (used to restore a snapshot
-     * into the volumes it was taken from).
-     *
-     * @throws IllegalArgumentException if {@code count} exceeds {@code spec.maxVolumes()}
-     */
-    public synchronized void ensureVolumes(int count) throws IOException {
-        checkOpen();
-        if (count > spec.maxVolumes()) {
-            throw new IllegalArgumentException("cannot create " + count + " volumes: the maximum is " + spec.maxVolumes());
-        }
-        while (volumes.length < count) {
-            int i = volumes.length;
-            Path f = volumeFile(dir, prefix, i);
-            Files.deleteIfExists(f); // a leftover of an interrupted clear() is not part of the store
-            Volume v = Volume.open(i, f.toFile(), spec, prefix + "-" + i, false);
-            Volume[] next = Arrays.copyOf(volumes, i + 1);
-            next[i] = v;
-            volumes = next;
-        }
-    }
+  /**
+   * Stores {@code value} under {@code id} in volume {@code volume}, replacing any value stored
+   * under that id there.
+   *
+   * @throws IllegalArgumentException if the value is longer than {@code spec.maxValueBytes()}
+   * @throws IndexOutOfBoundsException if the volume does not exist
+   * @throws IllegalStateException if the volume has no room for the value (choose the volume
+   *         with {@link #place})
+   */
+  public synchronized void put(int volume, long id, byte[] value) {
+    checkOpen();
+    checkValueSize(value.length);
+    volume(volume).put(id, value);
+  }
 
-    /**
-     * Stores {@code value} under {@code id} in volume {@code volume}, replacing any value stored
-     * under that id there.
-     *
-     * @throws IllegalArgumentException if the value is longer than {@code spec.maxValueBytes()}
-     * @throws IndexOutOfBoundsException if the volume does not exist
-     * @throws IllegalStateException if the volume has no room for the value (choose the volume
-     *         with {@link #place})
-     */
-    public synchronized void put(int volume, long id, byte[] value) {
-        checkOpen();
-        checkValueSize(value.length);
-        volume(volume).put(id, value);
-    }
+  /** Returns a copy of the value stored under {@code id} in {@code volume}, or null if absent. */
+  public byte[] get(int volume, long id) {
+    return volume(volume).get(id);
+  }
 
-    /** Returns a copy of the value stored under {@code id} in {@code volume}, or null if absent. */
-    public byte[] get(int volume, long id) {
-        return volume(volume).get(id);
-    }
+  /** Removes the value under {@code id} in {@code volume}, freeing its room; returns whether there was one. */
+  public synchronized boolean remove(int volume, long id) {
+    checkOpen();
+    return volume(volume).remove(id);
+  }
 
-    /** Removes the value under {@code id} in {@code volume}, freeing its room; returns whether there was one. */
-    public synchronized boolean remove(int volume, long id) {
-        checkOpen();
-        return volume(volume).remove(id);
+  /** The charged bytes of all stored values. */
+  public synchronized long usedBytes() {
+    long sum = 0;
+    for (Volume v : volumes) {
+      sum += v.chargedBytes();
     }
+    return sum;
+  }
 
-    /** The charged bytes of all stored values. */
-    public synchronized long usedBytes() {
-        long sum = 0;
-        for (Volume v : volumes) {
-            sum += v.chargedBytes();
-        }
-        return sum;
-    }
+  /** The charged bytes of the values in one volume. */
+  public synchronized long usedBytes(int volume) {
+    return volume(volume).chargedBytes();
+  }
 
-    /** The charged bytes of the values in one volume. */
-    public synchronized long usedBytes(int volume) {
-        return volume(volume).chargedBytes();
-    }
+  /** The number of values stored in one volume. */
+  public synchronized long entryCount(int volume) {
+    return volume(volume).entries();
+  }
 
-    /** The number of values stored in one volume. */
-    public synchronized long entryCount(int volume) {
-        return volume(volume).entries();
+  /** The number of values stored. */
+  public synchronized long entryCount() {
+    long sum = 0;
+    for (Volume v : volumes) {
+      sum += v.entries();
     }
+    return sum;
+  }
 
-    /** The number of values stored. */
-    public synchronized long entryCount() {
-        long sum = 0;
-        for (Volume v : volumes) {
-            sum += v.entries();
-        }
-        return sum;
-    }
+  /** The configured capacity: {@code spec.maxVolumes() * spec.volumeBytes()}. */
+  public long capacityBytes() {
+    return spec.capacityBytes();
+  }
 
-    /** The configured capacity: {@code spec.maxVolumes() * spec.volumeBytes()}. */
-    public long capacityBytes() {
-        return spec.capacityBytes();
+  /**
+   * Visits {@code (volume, id, value)} of every stored value: volumes in index order, ids in
+   * ascending order within a volume (so replicas holding the same values visit them in the same
+   * order). Values put or removed concurrently may or may not be visited.
+   */
+  public void forEach(ChunkVisitor visitor) {
+    for (Volume v : volumes) {
+      v.forEach(visitor);
     }
+  }
 
-    /**
-     * Visits {@code (volume, id, value)} of every stored value: volumes in index order, ids in
-     * ascending order within a volume (so replicas holding the same values visit them in the same
-     * order). Values put or removed concurrently may or may not be visited.
-     */
-    public void forEach(ChunkVisitor visitor) {
-        for (Volume v : volumes) {
-            v.forEach(visitor);
-        }
+  /** Deletes all values and volume files (before a snapshot restore). The store stays open. */
+  public synchronized void clear() throws IOException {
+    checkOpen();
+    Volume[] vs = volumes;
+    volumes = new Volume[0];
+    for (Volume v : vs) {
+      v.close();
     }
+    for (Volume v : vs) {
+      Files.deleteIfExists(v.file.toPath());
+    }
+    for (Path p : listVolumeFiles(dir, prefix).values()) { // e.g. leftovers of an earlier clear
+      Files.deleteIfExists(p);
+    }
+  }
 
-    /** Deletes all values and volume files (before a snapshot restore). The store stays open. */
-    public synchronized void clear() throws IOException {
-        checkOpen();
-        Volume[] vs = volumes;
-        volumes = new Volume[0];
-        for (Volume v : vs) {
-            v.close();
-        }
-        for (Volume v : vs) {
-            Files.deleteIfExists(v.file.toPath());
-        }
-        for (Path p : listVolumeFiles(dir, prefix).values()) { // e.g. leftovers of an earlier clear
-            Files.deleteIfExists(p);
-        }
+  /** Closes all volumes and marks the store as cleanly closed. Idempotent. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
     }
+    closed = true;
+    Volume[] vs = volumes;
+    volumes = new Volume[0];
+    for (Volume v : vs) {
+      v.close();
+    }
+    try {
+      Files.deleteIfExists(dir.resolve(prefix + ".open"));
+    } catch (IOException e) {
+      LOG.warn("cannot delete {}: the next open will recover the volumes", dir.resolve(prefix + ".open"), e);
+    }
+    try {
+      lockChannel.close(); // releases the lock
+    } catch (IOException e) {
+      LOG.warn("cannot release {}", dir.resolve(prefix + ".lock"), e);
+    }
+  }
 
-    /** Closes all volumes and marks the store as cleanly closed. Idempotent. */
-    @Override
-    public synchronized void close() {
-        if (closed) {
-            return;
-        }
-        closed = true;
-        Volume[] vs = volumes;
-        volumes = new Volume[0];
-        for (Volume v : vs) {
-            v.close();
-        }
-        try {
-            Files.deleteIfExists(dir.resolve(prefix + ".open"));
-        } catch (IOException e) {
-            LOG.warn("cannot delete {}: the next open will recover the volumes", dir.resolve(prefix + ".open"), e);
-        }
-        try {
-            lockChannel.close(); // releases the lock
-        } catch (IOException e) {
-            LOG.warn("cannot release {}", dir.resolve(prefix + ".lock"), e);
-        }
+  /** Takes an exclusive lock on {@code <prefix>.lock}: one user per store, across processes and in this JVM. */
+  private static FileChannel lock(Path dir, String prefix) throws IOException {
+    Path f = dir.resolve(prefix + ".lock");
+    FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    FileLock lock;
+    try {
+      lock = ch.tryLock();
+    } catch (OverlappingFileLockException e) {
+      lock = null;
+    } catch (IOException | RuntimeException e) {
+      ch.close();
+      throw e;
     }
+    if (lock == null) {
+      ch.close();
+      throw new IOException("volumes " + prefix + " in " + dir + " are already open (" + f + " is locked)");
+    }
+    return ch;
+  }
 
-    /** Takes an exclusive lock on {@code <prefix>.lock}: one user per store, across processes and in this JVM. */
-    private static FileChannel lock(Path dir, String prefix) throws IOException {
-        Path f = dir.resolve(prefix + ".lock");
-        FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        FileLock lock;
-        try {
-            lock = ch.tryLock();
-        } catch (OverlappingFileLockException e) {
-            lock = null;
-        } catch (IOException | RuntimeException e) {
-            ch.close();
-            throw e;
-        }
-        if (lock == null) {
-            ch.close();
-            throw new IOException("volumes " + prefix + " in " + dir + " are already open (" + f + " is locked)");
-        }
-        return ch;
-    }
+  /** The path of volume file {@code index}: {@code dir/<prefix>-NNNNN.cmap}. */
+  public static Path volumeFile(Path dir, String prefix, int index) {
+    return dir.resolve(String.format("%s-%05d.cmap", prefix, index));
+  }
 
-    /** The path of volume file {@code index}: {@code dir/<prefix>-NNNNN.cmap}. */
-    public static Path volumeFile(Path dir, String prefix, int index) {
-        return dir.resolve(String.format("%s-%05d.cmap", prefix, index));
+  private Volume volume(int index) {
+    Volume[] vs = volumes;
+    if (index < 0 || index >= vs.length) {
+      throw new IndexOutOfBoundsException("no volume " + index + " (there are " + vs.length + ")"
+          + (closed ? "; the store is closed" : ""));
     }
+    return vs[index];
+  }
 
-    private Volume volume(int index) {
-        Volume[] vs = volumes;
-        if (index < 0 || index >= vs.length) {
-            throw new IndexOutOfBoundsException("no volume " + index + " (there are " + vs.length + ")"
-                    + (closed ? "; the store is closed" : ""));
-        }
-        return vs[index];
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("the store in " + dir + " is closed");
     }
+  }
 
-    private void checkOpen() {
-        if (closed) {
-            throw new IllegalStateException("the store in " + dir + " is closed");
-        }
+  private void checkValueSize(int valueSize) {
+    if (valueSize < 0 || valueSize > spec.maxValueBytes()) {
+      throw new IllegalArgumentException("value size " + valueSize + " is outside 0.."
+          + spec.maxValueBytes() + " (spec.maxValueBytes)");
     }
+  }
 
-    private void checkValueSize(int valueSize) {
-        if (valueSize < 0 || valueSize > spec.maxValueBytes()) {
-            throw new IllegalArgumentException("value size " + valueSize + " is outside 0.."
-                    + spec.maxValueBytes() + " (spec.maxValueBytes)");
-        }
-    }
+  private static Pattern fileNamePattern(String prefix) {
+    return Pattern.compile(Pattern.quote(prefix) + "-(\\d{5})\\.cmap");
+  }
 
-    private static Pattern fileNamePattern(String prefix) {
-        return Pattern.compile(Pattern.quote(prefix) + "-(\\d{5})\\.cmap");
+  private static TreeMap<Integer, Path> listVolumeFiles(Path dir, String prefix) throws IOException {
+    Pattern p = fileNamePattern(prefix);
+    TreeMap<Integer, Path> files = new TreeMap<>();
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+      for (Path f : ds) {
+        Matcher m = p.matcher(f.getFileName().toString());
+        if (m.matches()) {
+          files.put(Integer.parseInt(m.group(1)), f);
+        }
+      }
     }
+    return files;
+  }
 
-    private static TreeMap<Integer, Path> listVolumeFiles(Path dir, String prefix) throws IOException {
-        Pattern p = fileNamePattern(prefix);
-        TreeMap<Integer, Path> files = new TreeMap<>();
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
-            for (Path f : ds) {
-                Matcher m = p.matcher(f.getFileName().toString());
-                if (m.matches()) {
-                    files.put(Integer.parseInt(m.group(1)), f);
-                }
-            }
-        }
-        return files;
+  /** Records volumeBytes and minChargeBytes on first use; refuses a spec that would misread the files. */
+  private static void checkSpecFile(Path dir, String prefix, VolumeSpec spec) throws IOException {
+    Path f = dir.resolve(prefix + ".spec");
+    if (Files.exists(f)) {
+      Properties p = new Properties();
+      try (InputStream in = Files.newInputStream(f)) {
+        p.load(in);
+      }
+      String vb = p.getProperty("volumeBytes");
+      String mc = p.getProperty("minChargeBytes");
+      if (!String.valueOf(spec.volumeBytes()).equals(vb) || !String.valueOf(spec.minChargeBytes()).equals(mc)) {
+        throw new IOException("volumes in " + dir + " were created with volumeBytes=" + vb
+            + " and minChargeBytes=" + mc + ", but opened with volumeBytes=" + spec.volumeBytes()
+            + " and minChargeBytes=" + spec.minChargeBytes() + " (only maxVolumes and maxValueBytes may change)");
+      }
+      return;
     }
-
-    /** Records volumeBytes and minChargeBytes on first use; refuses a spec that would misread the files. */
-    private static void checkSpecFile(Path dir, String prefix, VolumeSpec spec) throws IOException {
-        Path f = dir.resolve(prefix + ".spec");
-        if (Files.exists(f)) {
-            Properties p = new Properties();
-            try (InputStream in = Files.newInputStream(f)) {
-                p.load(in);
-            }
-            String vb = p.getProperty("volumeBytes");
-            String mc = p.getProperty("minChargeBytes");
-            if (!String.valueOf(spec.volumeBytes()).equals(vb) || !String.valueOf(spec.minChargeBytes()).equals(mc)) {
-                throw new IOException("volumes in " + dir + " were created with volumeBytes=" + vb
-                        + " and minChargeBytes=" + mc + ", but opened with volumeBytes=" + spec.volumeBytes()
-                        + " and minChargeBytes=" + spec.minChargeBytes() + " (only maxVolumes and maxValueBytes may change)");
-            }
-            return;
-        }
-        Properties p = new Properties();
-        p.setProperty("volumeBytes", String.valueOf(spec.volumeBytes()));
-        p.setProperty("minChargeBytes", String.valueOf(spec.minChargeBytes()));
-        Path tmp = dir.resolve(prefix + ".spec.tmp");
-        try (OutputStream out = Files.newOutputStream(tmp)) {
-            p.store(out, "ckpt ChunkVolumes geometry; do not edit");
-        }
-        Files.move(tmp, f, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    Properties p = new Properties();
+    p.setProperty("volumeBytes", String.valueOf(spec.volumeBytes()));
+    p.setProperty("minChargeBytes", String.valueOf(spec.minChargeBytes()));
+    Path tmp = dir.resolve(prefix + ".spec.tmp");
+    try (OutputStream out = Files.newOutputStream(tmp)) {
+      p.store(out, "ckpt ChunkVolumes geometry; do not edit");
     }
+    Files.move(tmp, f, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+  }
 }

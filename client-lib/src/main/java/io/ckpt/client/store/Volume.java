@@ -13,139 +13,139 @@ import net.openhft.chronicle.map.MapEntry;
  * thread-safe for writers: {@link ChunkVolumes} serializes put, remove and close.
  */
 final class Volume {
-    /** At most this many extra segment tiers (each the size of the first) absorb fragmentation. */
-    static final double MAX_BLOAT_FACTOR = 2.0;
+  /** At most this many extra segment tiers (each the size of the first) absorb fragmentation. */
+  static final double MAX_BLOAT_FACTOR = 2.0;
 
-    final int index;
-    final File file;
-    private final ChronicleMap<Long, byte[]> map;
-    private final VolumeSpec spec;
-    private long chargedBytes;
-    private long entries;
+  final int index;
+  final File file;
+  private final ChronicleMap<Long, byte[]> map;
+  private final VolumeSpec spec;
+  private long chargedBytes;
+  private long entries;
 
-    private Volume(int index, File file, ChronicleMap<Long, byte[]> map, VolumeSpec spec) {
-        this.index = index;
-        this.file = file;
-        this.map = map;
-        this.spec = spec;
+  private Volume(int index, File file, ChronicleMap<Long, byte[]> map, VolumeSpec spec) {
+    this.index = index;
+    this.file = file;
+    this.map = map;
+    this.spec = spec;
+  }
+
+  /**
+   * Opens (or creates) a volume file and recomputes its accounting by iterating its entries.
+   *
+   * @param recover whether to open with {@code recoverPersistedTo} (after a crash)
+   */
+  static Volume open(int index, File file, VolumeSpec spec, String name, boolean recover) throws IOException {
+    ChronicleMapBuilder<Long, byte[]> builder = ChronicleMap.of(Long.class, byte[].class)
+        .name(name)
+        .entries(spec.entriesPerVolume())
+        .averageValueSize(spec.minChargeBytes())
+        .actualSegments(1)
+        .maxBloatFactor(MAX_BLOAT_FACTOR)
+        .putReturnsNull(true)
+        .removeReturnsNull(true)
+        // Owners close their maps; Chronicle's exit hook would close them under a node still stopping.
+        .skipCloseOnExitHook(true);
+    ChronicleMap<Long, byte[]> map;
+    try {
+      map = recover ? builder.recoverPersistedTo(file, true) : builder.createPersistedTo(file);
+    } catch (IOException e) {
+      throw new IOException("cannot open volume file " + file + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      throw new IOException("cannot open volume file " + file + " (damaged? reopen with recovery): " + e, e);
     }
-
-    /**
-     * Opens (or creates) a volume file and recomputes its accounting by iterating its entries.
-     *
-     * @param recover whether to open with {@code recoverPersistedTo} (after a crash)
-     */
-    static Volume open(int index, File file, VolumeSpec spec, String name, boolean recover) throws IOException {
-        ChronicleMapBuilder<Long, byte[]> builder = ChronicleMap.of(Long.class, byte[].class)
-                .name(name)
-                .entries(spec.entriesPerVolume())
-                .averageValueSize(spec.minChargeBytes())
-                .actualSegments(1)
-                .maxBloatFactor(MAX_BLOAT_FACTOR)
-                .putReturnsNull(true)
-                .removeReturnsNull(true)
-                // Owners close their maps; Chronicle's exit hook would close them under a node still stopping.
-                .skipCloseOnExitHook(true);
-        ChronicleMap<Long, byte[]> map;
-        try {
-            map = recover ? builder.recoverPersistedTo(file, true) : builder.createPersistedTo(file);
-        } catch (IOException e) {
-            throw new IOException("cannot open volume file " + file + ": " + e.getMessage(), e);
-        } catch (RuntimeException e) {
-            throw new IOException("cannot open volume file " + file + " (damaged? reopen with recovery): " + e, e);
-        }
-        Volume v = new Volume(index, file, map, spec);
-        try {
-            map.forEachEntry(e -> {
-                v.chargedBytes += spec.chargeOf(valueSize(e));
-                v.entries++;
-            });
-        } catch (RuntimeException e) {
-            map.close();
-            throw new IOException("cannot read volume file " + file + ": " + e, e);
-        }
-        return v;
+    Volume v = new Volume(index, file, map, spec);
+    try {
+      map.forEachEntry(e -> {
+        v.chargedBytes += spec.chargeOf(valueSize(e));
+        v.entries++;
+      });
+    } catch (RuntimeException e) {
+      map.close();
+      throw new IOException("cannot read volume file " + file + ": " + e, e);
     }
+    return v;
+  }
 
-    private static int valueSize(MapEntry<Long, byte[]> e) {
-        return Math.toIntExact(e.value().size());
-    }
+  private static int valueSize(MapEntry<Long, byte[]> e) {
+    return Math.toIntExact(e.value().size());
+  }
 
-    long chargedBytes() {
-        return chargedBytes;
-    }
+  long chargedBytes() {
+    return chargedBytes;
+  }
 
-    long entries() {
-        return entries;
-    }
+  long entries() {
+    return entries;
+  }
 
-    /** Whether a value of {@code valueSize} bytes fits, after freeing {@code freedCharge} bytes and {@code freedEntries} entries. */
-    boolean hasRoom(int valueSize, long freedCharge, int freedEntries) {
-        return chargedBytes - freedCharge + spec.chargeOf(valueSize) <= spec.usableBytes()
-                && entries - freedEntries + 1 <= spec.entriesPerVolume();
-    }
+  /** Whether a value of {@code valueSize} bytes fits, after freeing {@code freedCharge} bytes and {@code freedEntries} entries. */
+  boolean hasRoom(int valueSize, long freedCharge, int freedEntries) {
+    return chargedBytes - freedCharge + spec.chargeOf(valueSize) <= spec.usableBytes()
+        && entries - freedEntries + 1 <= spec.entriesPerVolume();
+  }
 
-    void put(long id, byte[] value) {
-        try (ExternalMapQueryContext<Long, byte[], ?> c = map.queryContext(id)) {
-            c.updateLock().lock();
-            MapEntry<Long, byte[]> old = c.entry();
-            long freed = old == null ? 0 : spec.chargeOf(valueSize(old));
-            int freedEntries = old == null ? 0 : 1;
-            if (!hasRoom(value.length, freed, freedEntries)) {
-                throw new IllegalStateException("volume " + index + " has no room for a value of " + value.length
-                        + " bytes (" + chargedBytes + " of " + spec.usableBytes() + " bytes and " + entries + " of "
-                        + spec.entriesPerVolume() + " entries used): choose the volume with place()");
-            }
-            if (old != null) {
-                c.replaceValue(old, c.wrapValueAsData(value));
-            } else {
-                c.insert(c.absentEntry(), c.wrapValueAsData(value));
-            }
-            chargedBytes += spec.chargeOf(value.length) - freed;
-            entries += 1 - freedEntries;
-        }
+  void put(long id, byte[] value) {
+    try (ExternalMapQueryContext<Long, byte[], ?> c = map.queryContext(id)) {
+      c.updateLock().lock();
+      MapEntry<Long, byte[]> old = c.entry();
+      long freed = old == null ? 0 : spec.chargeOf(valueSize(old));
+      int freedEntries = old == null ? 0 : 1;
+      if (!hasRoom(value.length, freed, freedEntries)) {
+        throw new IllegalStateException("volume " + index + " has no room for a value of " + value.length
+            + " bytes (" + chargedBytes + " of " + spec.usableBytes() + " bytes and " + entries + " of "
+            + spec.entriesPerVolume() + " entries used): choose the volume with place()");
+      }
+      if (old != null) {
+        c.replaceValue(old, c.wrapValueAsData(value));
+      } else {
+        c.insert(c.absentEntry(), c.wrapValueAsData(value));
+      }
+      chargedBytes += spec.chargeOf(value.length) - freed;
+      entries += 1 - freedEntries;
     }
+  }
 
-    byte[] get(long id) {
-        return map.get(id);
-    }
+  byte[] get(long id) {
+    return map.get(id);
+  }
 
-    boolean remove(long id) {
-        try (ExternalMapQueryContext<Long, byte[], ?> c = map.queryContext(id)) {
-            c.updateLock().lock();
-            MapEntry<Long, byte[]> old = c.entry();
-            if (old == null) {
-                return false;
-            }
-            long freed = spec.chargeOf(valueSize(old));
-            c.remove(old);
-            chargedBytes -= freed;
-            entries--;
-            return true;
-        }
+  boolean remove(long id) {
+    try (ExternalMapQueryContext<Long, byte[], ?> c = map.queryContext(id)) {
+      c.updateLock().lock();
+      MapEntry<Long, byte[]> old = c.entry();
+      if (old == null) {
+        return false;
+      }
+      long freed = spec.chargeOf(valueSize(old));
+      c.remove(old);
+      chargedBytes -= freed;
+      entries--;
+      return true;
     }
+  }
 
-    /** Visits the values in ascending id order (a deterministic order, independent of the file layout). */
-    void forEach(ChunkVisitor visitor) {
-        long[][] ids = {new long[16]};
-        int[] n = {0};
-        map.forEachEntry(e -> {
-            if (n[0] == ids[0].length) {
-                ids[0] = Arrays.copyOf(ids[0], n[0] * 2);
-            }
-            ids[0][n[0]++] = e.key().get();
-        });
-        long[] sorted = Arrays.copyOf(ids[0], n[0]);
-        Arrays.sort(sorted);
-        for (long id : sorted) {
-            byte[] value = map.get(id);
-            if (value != null) {
-                visitor.visit(index, id, value);
-            }
-        }
+  /** Visits the values in ascending id order (a deterministic order, independent of the file layout). */
+  void forEach(ChunkVisitor visitor) {
+    long[][] ids = {new long[16]};
+    int[] n = {0};
+    map.forEachEntry(e -> {
+      if (n[0] == ids[0].length) {
+        ids[0] = Arrays.copyOf(ids[0], n[0] * 2);
+      }
+      ids[0][n[0]++] = e.key().get();
+    });
+    long[] sorted = Arrays.copyOf(ids[0], n[0]);
+    Arrays.sort(sorted);
+    for (long id : sorted) {
+      byte[] value = map.get(id);
+      if (value != null) {
+        visitor.visit(index, id, value);
+      }
     }
+  }
 
-    void close() {
-        map.close();
-    }
+  void close() {
+    map.close();
+  }
 }

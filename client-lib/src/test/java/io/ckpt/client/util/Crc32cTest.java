@@ -10,71 +10,71 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 class Crc32cTest {
-    @Test
-    void knownCheckValue() {
-        assertThat(Crc32c.of("123456789".getBytes(StandardCharsets.US_ASCII))).isEqualTo(0xE3069283);
-        assertThat(Crc32c.of(new byte[0])).isZero();
-    }
+  @Test
+  void knownCheckValue() {
+    assertThat(Crc32c.of("123456789".getBytes(StandardCharsets.US_ASCII))).isEqualTo(0xE3069283);
+    assertThat(Crc32c.of(new byte[0])).isZero();
+  }
 
-    @Test
-    void rangeAndBufferAgreeWithWholeArray() {
-        byte[] b = new byte[1000];
-        new Random(7).nextBytes(b);
-        assertThat(Crc32c.of(b, 100, 300)).isEqualTo(Crc32c.of(Arrays.copyOfRange(b, 100, 400)));
-        ByteBuffer buf = ByteBuffer.wrap(b);
-        buf.position(100).limit(400);
-        assertThat(Crc32c.of(buf)).isEqualTo(Crc32c.of(b, 100, 300));
-        assertThat(buf.position()).isEqualTo(100);
-        assertThat(buf.limit()).isEqualTo(400);
-        ByteBuffer direct = ByteBuffer.allocateDirect(b.length).put(b).flip();
-        assertThat(Crc32c.of(direct)).isEqualTo(Crc32c.of(b));
-        assertThat(direct.position()).isZero();
-    }
+  @Test
+  void rangeAndBufferAgreeWithWholeArray() {
+    byte[] b = new byte[1000];
+    new Random(7).nextBytes(b);
+    assertThat(Crc32c.of(b, 100, 300)).isEqualTo(Crc32c.of(Arrays.copyOfRange(b, 100, 400)));
+    ByteBuffer buf = ByteBuffer.wrap(b);
+    buf.position(100).limit(400);
+    assertThat(Crc32c.of(buf)).isEqualTo(Crc32c.of(b, 100, 300));
+    assertThat(buf.position()).isEqualTo(100);
+    assertThat(buf.limit()).isEqualTo(400);
+    ByteBuffer direct = ByteBuffer.allocateDirect(b.length).put(b).flip();
+    assertThat(Crc32c.of(direct)).isEqualTo(Crc32c.of(b));
+    assertThat(direct.position()).isZero();
+  }
 
-    @Test
-    void badRangeIsRejected() {
-        assertThatThrownBy(() -> Crc32c.of(new byte[10], 5, 6)).isInstanceOf(IndexOutOfBoundsException.class);
-    }
+  @Test
+  void badRangeIsRejected() {
+    assertThatThrownBy(() -> Crc32c.of(new byte[10], 5, 6)).isInstanceOf(IndexOutOfBoundsException.class);
+  }
 
-    @Test
-    void combineMatchesDirectComputationForRandomSplits() {
-        Random r = new Random(42);
-        for (int i = 0; i < 500; i++) {
-            byte[] b = new byte[r.nextInt(i < 50 ? 16 : 5000)];
-            r.nextBytes(b);
-            int split = b.length == 0 ? 0 : r.nextInt(b.length + 1); // includes empty A and empty B
-            int crcA = Crc32c.of(b, 0, split);
-            int crcB = Crc32c.of(b, split, b.length - split);
-            assertThat(Crc32c.combine(crcA, crcB, b.length - split))
-                    .as("length %d split %d", b.length, split).isEqualTo(Crc32c.of(b));
-        }
+  @Test
+  void combineMatchesDirectComputationForRandomSplits() {
+    Random r = new Random(42);
+    for (int i = 0; i < 500; i++) {
+      byte[] b = new byte[r.nextInt(i < 50 ? 16 : 5000)];
+      r.nextBytes(b);
+      int split = b.length == 0 ? 0 : r.nextInt(b.length + 1); // includes empty A and empty B
+      int crcA = Crc32c.of(b, 0, split);
+      int crcB = Crc32c.of(b, split, b.length - split);
+      assertThat(Crc32c.combine(crcA, crcB, b.length - split))
+          .as("length %d split %d", b.length, split).isEqualTo(Crc32c.of(b));
     }
+  }
 
-    @Test
-    void combineWithEmptyParts() {
-        byte[] b = "hello, world".getBytes(StandardCharsets.UTF_8);
-        int empty = Crc32c.of(new byte[0]);
-        assertThat(Crc32c.combine(Crc32c.of(b), empty, 0)).isEqualTo(Crc32c.of(b));
-        assertThat(Crc32c.combine(empty, Crc32c.of(b), b.length)).isEqualTo(Crc32c.of(b));
-        assertThat(Crc32c.combine(empty, empty, 0)).isZero();
-    }
+  @Test
+  void combineWithEmptyParts() {
+    byte[] b = "hello, world".getBytes(StandardCharsets.UTF_8);
+    int empty = Crc32c.of(new byte[0]);
+    assertThat(Crc32c.combine(Crc32c.of(b), empty, 0)).isEqualTo(Crc32c.of(b));
+    assertThat(Crc32c.combine(empty, Crc32c.of(b), b.length)).isEqualTo(Crc32c.of(b));
+    assertThat(Crc32c.combine(empty, empty, 0)).isZero();
+  }
 
-    @Test
-    void combineFoldsManyChunks() {
-        Random r = new Random(3);
-        byte[] b = new byte[3 * 1024 * 1024 + 17];
-        r.nextBytes(b);
-        int chunk = 1 << 20;
-        int crc = Crc32c.of(new byte[0]);
-        for (int off = 0; off < b.length; off += chunk) {
-            int len = Math.min(chunk, b.length - off);
-            crc = Crc32c.combine(crc, Crc32c.of(b, off, len), len);
-        }
-        assertThat(crc).isEqualTo(Crc32c.of(b));
+  @Test
+  void combineFoldsManyChunks() {
+    Random r = new Random(3);
+    byte[] b = new byte[3 * 1024 * 1024 + 17];
+    r.nextBytes(b);
+    int chunk = 1 << 20;
+    int crc = Crc32c.of(new byte[0]);
+    for (int off = 0; off < b.length; off += chunk) {
+      int len = Math.min(chunk, b.length - off);
+      crc = Crc32c.combine(crc, Crc32c.of(b, off, len), len);
     }
+    assertThat(crc).isEqualTo(Crc32c.of(b));
+  }
 
-    @Test
-    void combineRejectsNegativeLength() {
-        assertThatThrownBy(() -> Crc32c.combine(0, 0, -1)).isInstanceOf(IllegalArgumentException.class);
-    }
+  @Test
+  void combineRejectsNegativeLength() {
+    assertThatThrownBy(() -> Crc32c.combine(0, 0, -1)).isInstanceOf(IllegalArgumentException.class);
+  }
 }
