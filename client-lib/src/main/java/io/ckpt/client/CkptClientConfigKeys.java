@@ -17,8 +17,8 @@ public final class CkptClientConfigKeys {
   public static final String CHUNK_SIZE_KEY = "ckpt.client.chunk.size";
   public static final int CHUNK_SIZE_DEFAULT = 1 << 20;
   public static final int CHUNK_SIZE_MIN = 4 << 10;
-  /** Must not exceed the servers' largest accepted chunk. */
-  public static final int CHUNK_SIZE_MAX = 4 << 20;
+  /** Must not exceed the servers' largest accepted chunk (ckpt.store.chunk.max, 1 MiB by default). */
+  public static final int CHUNK_SIZE_MAX = 1 << 20;
 
   /** Bytes of chunks one client keeps in flight at once, over all its uploads. */
   public static final String MAX_IN_FLIGHT_BYTES_KEY = "ckpt.client.in-flight.bytes.max";

@@ -83,7 +83,7 @@ public final class CkptStoreConfigKeys {
 
   /** Segments plus staged uploads the catalog can hold. */
   public static final String CATALOG_ENTRIES_KEY = PREFIX + ".catalog.entries";
-  public static final int CATALOG_ENTRIES_DEFAULT = 65_536;
+  public static final int CATALOG_ENTRIES_DEFAULT = 16_384;
 
   public static int catalogEntries(RaftProperties p) {
     return getInt(p::getInt, CATALOG_ENTRIES_KEY, CATALOG_ENTRIES_DEFAULT, LOG::info, requireMin(16));

@@ -43,6 +43,10 @@ final class Admission {
           throw new Rejected(Status.INVALID, "chunk " + c.getIndex() + " of " + c.getData().size()
               + " bytes: chunks are 1.." + s.maxChunkBytes() + " bytes with index >= 0");
         }
+        if (c.getIndex() >= StoreSettings.MAX_CHUNKS_PER_VERSION) {
+          throw new Rejected(Status.TOO_LARGE, c.getName() + ": more than " + StoreSettings.MAX_CHUNKS_PER_VERSION
+              + " chunks in one version; write it with larger chunks");
+        }
         crc(c.getData().toByteArray(), c.getCrc32C(), c.getName());
         long staged = store.catalog().upload(c.getUploadId()).map(StagedUpload::getBytes).orElse(0L);
         size(c.getName(), staged + c.getData().size(), s);

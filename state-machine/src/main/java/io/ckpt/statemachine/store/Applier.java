@@ -83,6 +83,9 @@ final class Applier {
     if (data.length == 0 || data.length > store.settings().maxChunkBytes()) {
       return error(Status.INVALID, "chunk of " + data.length + " bytes (must be 1.." + store.settings().maxChunkBytes() + ")");
     }
+    if (chunk.getIndex() >= StoreSettings.MAX_CHUNKS_PER_VERSION) {
+      return error(Status.TOO_LARGE, chunk.getName() + ": more than " + StoreSettings.MAX_CHUNKS_PER_VERSION + " chunks");
+    }
     if (Crc32c.of(data) != chunk.getCrc32C()) {
       return error(Status.CORRUPT, "chunk " + chunk.getIndex() + " of " + chunk.getName() + " does not match its CRC32C");
     }

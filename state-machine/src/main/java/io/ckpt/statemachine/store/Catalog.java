@@ -24,6 +24,8 @@ import net.openhft.chronicle.map.ChronicleMapBuilder;
  */
 final class Catalog implements Closeable {
   private static final String STATE_KEY = "!state";
+  /** A small segment's record with three versions is ~150 bytes; a 1 GiB one ~60 KiB. */
+  private static final int AVERAGE_RECORD_BYTES = 512;
   private static final String UPLOAD_PREFIX = "!u/";
   private final ChronicleMap<String, byte[]> map;
   private final NavigableSet<String> names = new ConcurrentSkipListSet<>();
@@ -38,7 +40,7 @@ final class Catalog implements Closeable {
 
   static Catalog open(Path file, int entries) throws IOException {
     ChronicleMap<String, byte[]> map = ChronicleMapBuilder.of(String.class, byte[].class)
-        .name("ckpt-catalog").entries(entries).averageKeySize(40).averageValueSize(1024).maxBloatFactor(2.0)
+        .name("ckpt-catalog").entries(entries).averageKeySize(40).averageValueSize(AVERAGE_RECORD_BYTES).maxBloatFactor(2.0)
         .skipCloseOnExitHook(true)
         .createPersistedTo(file.toFile());
     return new Catalog(map);

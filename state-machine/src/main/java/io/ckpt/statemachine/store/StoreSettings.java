@@ -21,6 +21,9 @@ public record StoreSettings(VolumeSpec volumes, long quotaBytes, long maxSegment
     }
   }
 
+  /** Chunks one version may have: bounds the size of a segment's catalog record. */
+  public static final int MAX_CHUNKS_PER_VERSION = 2048;
+
   /** The largest chunk one log entry may carry. */
   public int maxChunkBytes() {
     return volumes.maxValueBytes();

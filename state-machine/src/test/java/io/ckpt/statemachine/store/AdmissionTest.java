@@ -42,6 +42,8 @@ class AdmissionTest {
       assertThat(rejection(store, put("seg", bytes(tooBig, 1)), 0)).isIn(Status.TOO_LARGE, Status.INVALID);
       assertThat(rejection(store, chunk("", "seg", 0, bytes(10, 1)), 0)).isEqualTo(Status.INVALID);
       assertThat(rejection(store, chunk("u", "seg", 0, new byte[0]), 0)).isEqualTo(Status.INVALID);
+      assertThat(rejection(store, chunk("u", "seg", StoreSettings.MAX_CHUNKS_PER_VERSION, bytes(10, 1)), 0))
+          .isEqualTo(Status.TOO_LARGE);
     }
   }
 

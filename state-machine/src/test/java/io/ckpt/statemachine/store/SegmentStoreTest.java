@@ -102,6 +102,28 @@ class SegmentStoreTest {
   }
 
   @Test
+  void catalogHoldsRecordsOfSegmentsWithThousandsOfChunks() throws Exception {
+    store.close();
+    StoreSettings settings = new StoreSettings(io.ckpt.client.store.VolumeSpec.small().withMaxVolumes(99), 1L << 30,
+        1L << 30, 3, io.ckpt.statemachine.CkptStoreConfigKeys.CATALOG_ENTRIES_DEFAULT);
+    store = SegmentStore.open(dir.resolve("many"), settings);
+    for (int v = 1; v <= 3; v++) {
+      String upload = "many-" + v;
+      java.io.ByteArrayOutputStream whole = new java.io.ByteArrayOutputStream();
+      int chunks = StoreSettings.MAX_CHUNKS_PER_VERSION;
+      for (int i = 0; i < chunks; i++) {
+        byte[] b = bytes(8, v * 10_000 + i);
+        whole.write(b);
+        assertThat(apply(chunk(upload, "many", i, b)).getStatus()).isEqualTo(Status.OK);
+      }
+      assertThat(apply(chunk(upload, "many", chunks, bytes(8, 1))).getStatus()).isEqualTo(Status.TOO_LARGE);
+      assertThat(apply(commit(upload, "many", chunks, whole.toByteArray())).getStatus()).isEqualTo(Status.OK);
+      assertThat(read(store, "many", 0)).isEqualTo(whole.toByteArray());
+    }
+    assertThat(get(store, "many", 0).getRetainedVersionsList()).containsExactly(1L, 2L, 3L);
+  }
+
+  @Test
   void chunkOfAnAbortedUploadIsRefusedAsUnknown() {
     apply(chunk("u1", "seg", 0, bytes(10, 1)));
     apply(StoreFixture.abort("u1"));
