@@ -76,6 +76,8 @@ public final class CheckpointStateMachine extends BaseStateMachine {
   });
   private volatile SegmentStore store;
   private volatile RaftServer server;
+  /** Set when apply failed on this node: it must not serve reads any more. */
+  private volatile String failure;
 
   public CheckpointStateMachine(Path storeDir, StoreSettings settings, long snapshotTriggerBytes) {
     this.storeDir = storeDir;
@@ -237,11 +239,30 @@ public final class CheckpointStateMachine extends BaseStateMachine {
       store.markApplied(term, index);
       reply = WriteReply.newBuilder().setStatus(Status.INVALID).setMessage("unreadable log entry").build();
     } catch (RuntimeException e) {
-      LOG.error("{}: applying entry {} failed; this node's store can no longer be trusted", server.getId(), index, e);
+      failStop(index, e);
       return CompletableFuture.failedFuture(e);
     }
     updateLastAppliedTermIndex(term, index);
     return CompletableFuture.completedFuture(Message.valueOf(UnsafeByteOperations.unsafeWrap(reply.toByteArray())));
+  }
+
+  /**
+   * A failure inside apply (a disk error, not a bad entry: those are answered deterministically)
+   * means this replica may now differ from the others: stop serving and shut the node down so
+   * it can be repaired from its peers, rather than answer from a store that cannot be trusted.
+   */
+  private void failStop(long index, RuntimeException e) {
+    failure = "applying log entry " + index + " failed: " + e.getMessage();
+    LOG.error("{}: {}; stopping this node", server.getId(), failure, e);
+    Thread stopper = new Thread(() -> {
+      try {
+        server.close();
+      } catch (IOException ex) {
+        LOG.error("{}: stopping after a failed apply: {}", server.getId(), ex.toString());
+      }
+    }, "ckpt-fail-stop");
+    stopper.setDaemon(true);
+    stopper.start();
   }
 
   @Override
@@ -257,7 +278,9 @@ public final class CheckpointStateMachine extends BaseStateMachine {
   public CompletableFuture<Message> query(Message request) {
     try {
       Query q = Query.parseFrom(request.getContent().asReadOnlyByteBuffer());
-      QueryReply reply = store.query(q);
+      String failed = failure;
+      QueryReply reply = failed == null ? store.query(q)
+          : QueryReply.newBuilder().setStatus(Status.CORRUPT).setMessage("this node stopped serving: " + failed).build();
       return CompletableFuture.completedFuture(Message.valueOf(UnsafeByteOperations.unsafeWrap(reply.toByteArray())));
     } catch (InvalidProtocolBufferException e) {
       QueryReply reply = QueryReply.newBuilder().setStatus(Status.INVALID).setMessage("unreadable query").build();
