@@ -1,6 +1,7 @@
 package io.ckpt.statemachine;
 
 import com.google.protobuf.InvalidProtocolBufferException;
+import io.ckpt.protocol.LeasesQuery;
 import io.ckpt.protocol.LogEntry;
 import io.ckpt.protocol.Query;
 import io.ckpt.protocol.QueryReply;
@@ -75,6 +76,8 @@ public final class CheckpointStateMachine extends BaseStateMachine {
     return t;
   });
   private volatile SegmentStore store;
+  private final LeaseClock leaseClock = new LeaseClock();
+  private final Watches watches = new Watches(q -> store.query(q));
   private volatile RaftServer server;
   /** Set when apply failed on this node: it must not serve reads any more. */
   private volatile String failure;
@@ -115,6 +118,16 @@ public final class CheckpointStateMachine extends BaseStateMachine {
     if (store.appliedRevision() > 0) {
       updateLastAppliedTermIndex(store.appliedTerm(), store.appliedRevision());
     }
+    resetLeaseClock();
+  }
+
+  private void resetLeaseClock() {
+    leaseClock.reset(store.query(Query.newBuilder().setLeases(LeasesQuery.getDefaultInstance()).build()).getLeasesList());
+  }
+
+  /** This node's lease clocks (read by the leader's lease janitor). */
+  public LeaseClock leaseClock() {
+    return leaseClock;
   }
 
   /** Called by Ratis before it installs a snapshot from the leader. */
@@ -135,6 +148,7 @@ public final class CheckpointStateMachine extends BaseStateMachine {
     if (snapshot != null) {
       updateLastAppliedTermIndex(snapshot.getTermIndex());
     }
+    resetLeaseClock();
     if (getLifeCycleState() == LifeCycle.State.PAUSED) {
       getLifeCycle().transition(LifeCycle.State.STARTING);
       getLifeCycle().transition(LifeCycle.State.RUNNING);
@@ -234,6 +248,10 @@ public final class CheckpointStateMachine extends BaseStateMachine {
     try {
       LogEntry entry = parseEntry(logEntry.getStateMachineLogEntry().getLogData());
       reply = store.apply(term, index, entry);
+      leaseClock.onApplied(entry, reply);
+      if (reply.hasVersion()) {
+        watches.versionApplied(reply.getVersion().getName());
+      }
       maybeRequestSnapshot(SegmentStore.payloadBytes(entry));
     } catch (InvalidProtocolBufferException e) {
       store.markApplied(term, index);
@@ -279,6 +297,9 @@ public final class CheckpointStateMachine extends BaseStateMachine {
     try {
       Query q = Query.parseFrom(request.getContent().asReadOnlyByteBuffer());
       String failed = failure;
+      if (failed == null && q.hasWatch()) {
+        return watches.watch(q).thenApply(r -> Message.valueOf(UnsafeByteOperations.unsafeWrap(r.toByteArray())));
+      }
       QueryReply reply = failed == null ? store.query(q)
           : QueryReply.newBuilder().setStatus(Status.CORRUPT).setMessage("this node stopped serving: " + failed).build();
       return CompletableFuture.completedFuture(Message.valueOf(UnsafeByteOperations.unsafeWrap(reply.toByteArray())));
@@ -345,6 +366,7 @@ public final class CheckpointStateMachine extends BaseStateMachine {
   }
 
   private void resetReservations() {
+    leaseClock.restartAll();
     synchronized (reservedBytes) {
       reservedBytes.set(0);
       reservedBytes.notifyAll();
@@ -355,6 +377,7 @@ public final class CheckpointStateMachine extends BaseStateMachine {
   public void close() throws IOException {
     super.close();
     snapshotRequests.shutdownNow();
+    watches.close();
     SegmentStore s = store;
     if (s != null) {
       long applied = s.appliedRevision();

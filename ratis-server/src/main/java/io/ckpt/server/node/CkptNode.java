@@ -18,14 +18,14 @@ public final class CkptNode implements Closeable {
   private final NodeOptions options;
   private final RaftServer server;
   private final CheckpointStateMachine stateMachine;
-  private final UploadJanitor janitor;
+  private final Housekeeping housekeeping;
 
   private CkptNode(NodeOptions options, RaftServer server, CheckpointStateMachine stateMachine, RaftProperties p) {
     this.options = options;
     this.server = server;
     this.stateMachine = stateMachine;
-    this.janitor = new UploadJanitor(options.id(), RaftGroups.group(options.peers()), stateMachine::store,
-        this::isLeader, CkptServerConfigKeys.uploadIdleTimeout(p));
+    this.housekeeping = new Housekeeping(options.id(), RaftGroups.group(options.peers()), stateMachine, this::isLeader,
+        CkptServerConfigKeys.uploadIdleTimeout(p));
   }
 
   /** Starts a node; returns once its server is up (a leader may not be elected yet). */
@@ -96,7 +96,7 @@ public final class CkptNode implements Closeable {
 
   @Override
   public void close() throws IOException {
-    janitor.close();
+    housekeeping.close();
     server.close();
   }
 }

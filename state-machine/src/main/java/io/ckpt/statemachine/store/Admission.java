@@ -17,6 +17,10 @@ import java.util.Optional;
  */
 final class Admission {
   static final int MAX_UPLOAD_ID = 128;
+  static final int MAX_OWNER = 128;
+  static final long MIN_TTL_MS = 100;
+  static final long MAX_TTL_MS = 3_600_000;
+  static final int MAX_RETAIN = 1000;
 
   private Admission() {}
 
@@ -27,6 +31,7 @@ final class Admission {
         PutEntry put = entry.getPut();
         name(put.getName());
         size(put.getName(), put.getData().size(), s);
+        policySize(store, put.getName(), put.getData().size());
         if (put.getData().size() > s.maxChunkBytes()) {
           throw new Rejected(Status.TOO_LARGE, put.getName() + ": a single-entry write carries at most "
               + s.maxChunkBytes() + " bytes; larger segments are written in chunks");
@@ -50,6 +55,7 @@ final class Admission {
         crc(c.getData().toByteArray(), c.getCrc32C(), c.getName());
         long staged = store.catalog().upload(c.getUploadId()).map(StagedUpload::getBytes).orElse(0L);
         size(c.getName(), staged + c.getData().size(), s);
+        policySize(store, c.getName(), staged + c.getData().size());
         quota(store, c.getData().size(), reservedBytes);
         if (c.getIndex() == 0) {
           catalogRoom(store, c.getName());
@@ -63,6 +69,29 @@ final class Admission {
       }
       case ABORT -> uploadId(entry.getAbort().getUploadId());
       case DELETE -> name(entry.getDelete().getName());
+      case REGISTER -> {
+        name(entry.getRegister().getName());
+        policy(entry.getRegister().getPolicy(), s);
+        catalogRoom(store, entry.getRegister().getName());
+      }
+      case ACQUIRE -> {
+        name(entry.getAcquire().getName());
+        owner(entry.getAcquire().getOwner());
+        long ttl = entry.getAcquire().getTtlMs();
+        if (ttl < MIN_TTL_MS || ttl > MAX_TTL_MS) {
+          throw new Rejected(Status.INVALID, "lease ttl must be " + MIN_TTL_MS + " ms to " + MAX_TTL_MS + " ms, got " + ttl);
+        }
+        catalogRoom(store, entry.getAcquire().getName());
+      }
+      case RENEW -> {
+        name(entry.getRenew().getName());
+        owner(entry.getRenew().getOwner());
+      }
+      case RELEASE -> {
+        name(entry.getRelease().getName());
+        owner(entry.getRelease().getOwner());
+      }
+      case EXPIRE -> name(entry.getExpire().getName());
       default -> throw new Rejected(Status.INVALID, "empty or unknown write");
     }
   }
@@ -84,6 +113,22 @@ final class Admission {
     }
   }
 
+  private static void owner(String owner) throws Rejected {
+    if (owner.isEmpty() || owner.length() > MAX_OWNER || owner.chars().anyMatch(ch -> ch < 0x21 || ch > 0x7e)) {
+      throw new Rejected(Status.INVALID, "owner id must be 1.." + MAX_OWNER + " printable ASCII characters without spaces");
+    }
+  }
+
+  private static void policy(io.ckpt.protocol.SegmentPolicy p, StoreSettings s) throws Rejected {
+    if (p.getRetain() < 0 || p.getRetain() > MAX_RETAIN) {
+      throw new Rejected(Status.INVALID, "retain must be 1.." + MAX_RETAIN + ", got " + p.getRetain());
+    }
+    if (p.getMaxSize() < 0 || p.getMaxSize() > s.maxSegmentBytes()) {
+      throw new Rejected(Status.INVALID, "max size must be 0.." + s.maxSegmentBytes() + " bytes (the store's limit), got "
+          + p.getMaxSize());
+    }
+  }
+
   private static void uploadId(String id) throws Rejected {
     if (id.isEmpty() || id.length() > MAX_UPLOAD_ID) {
       throw new Rejected(Status.INVALID, "upload id must be 1.." + MAX_UPLOAD_ID + " characters");
@@ -97,6 +142,16 @@ final class Admission {
     if (bytes > s.maxSegmentBytes()) {
       throw new Rejected(Status.TOO_LARGE, name + " would be " + bytes + " bytes, over the maximum segment size of "
           + s.maxSegmentBytes() + " bytes");
+    }
+  }
+
+  private static void policySize(SegmentStore store, String name, long bytes) throws Rejected {
+    Optional<io.ckpt.protocol.SegmentRecord> r = store.catalog().segment(name);
+    if (r.isPresent()) {
+      long max = Policies.maxSize(r.get(), store.settings());
+      if (bytes > max) {
+        throw new Rejected(Status.TOO_LARGE, name + " would be " + bytes + " bytes, over its maximum size of " + max + " bytes");
+      }
     }
   }
 

@@ -27,9 +27,11 @@ import java.util.Optional;
  */
 final class Applier {
   private final SegmentStore store;
+  private final Ownership ownership;
 
   Applier(SegmentStore store) {
     this.store = store;
+    this.ownership = new Ownership(store);
   }
 
   WriteReply apply(long revision, LogEntry entry) {
@@ -40,6 +42,13 @@ final class Applier {
         case COMMIT -> commit(revision, entry.getCommit());
         case ABORT -> abort(entry.getAbort());
         case DELETE -> delete(entry.getDelete());
+        case REGISTER -> validName(entry.getRegister().getName()) ? ownership.register(entry.getRegister())
+            : invalidName(entry.getRegister().getName());
+        case ACQUIRE -> validName(entry.getAcquire().getName()) && !entry.getAcquire().getOwner().isEmpty()
+            ? ownership.acquire(entry.getAcquire()) : error(Status.INVALID, "acquire needs a valid name and owner");
+        case RENEW -> ownership.renew(entry.getRenew());
+        case RELEASE -> ownership.release(entry.getRelease());
+        case EXPIRE -> ownership.expire(entry.getExpire());
         default -> error(Status.INVALID, "empty or unknown log entry");
       };
     } catch (io.ckpt.client.store.VolumeFullException e) {
@@ -54,16 +63,14 @@ final class Applier {
     Optional<WriteReply> invalid = checkName(put.getName())
         .or(() -> data.length > store.settings().maxChunkBytes()
             ? Optional.of(error(Status.TOO_LARGE, "entry of " + data.length + " bytes exceeds the chunk limit")) : Optional.empty())
-        .or(() -> data.length > store.settings().maxSegmentBytes()
-            ? Optional.of(error(Status.TOO_LARGE, put.getName() + ": " + data.length + " bytes exceeds the maximum segment size "
-                + store.settings().maxSegmentBytes())) : Optional.empty())
         .or(() -> Crc32c.of(data) != put.getCrc32C()
             ? Optional.of(error(Status.CORRUPT, put.getName() + ": data does not match its CRC32C")) : Optional.empty());
     if (invalid.isPresent()) {
       return invalid.get();
     }
     Optional<SegmentRecord> current = store.catalog().segment(put.getName());
-    Optional<WriteReply> conflict = checkCondition(put.getName(), current, put.getCondition());
+    Optional<WriteReply> conflict = checkCondition(put.getName(), current, put.getCondition())
+        .or(() -> checkSize(put.getName(), current, data.length));
     if (conflict.isPresent()) {
       return conflict.get();
     }
@@ -133,7 +140,8 @@ final class Applier {
           + commit.getChunkCount() + " / " + commit.getSize());
     }
     Optional<SegmentRecord> current = store.catalog().segment(commit.getName());
-    Optional<WriteReply> conflict = checkCondition(commit.getName(), current, commit.getCondition());
+    Optional<WriteReply> conflict = checkCondition(commit.getName(), current, commit.getCondition())
+        .or(() -> checkSize(commit.getName(), current, upload.getBytes()));
     if (conflict.isPresent()) {
       store.freeChunks(upload.getChunksList());
       return conflict.get();
@@ -161,10 +169,11 @@ final class Applier {
     if (conflict.isPresent()) {
       return conflict.get();
     }
-    if (current.isEmpty()) {
-      return error(Status.NOT_FOUND, "segment " + delete.getName() + " does not exist");
+    if (current.isEmpty() || current.get().getVersionsCount() == 0) {
+      return error(Status.NOT_FOUND, "segment " + delete.getName() + " has no versions to delete");
     }
-    store.catalog().removeSegment(delete.getName());
+    // The record stays (policy, version counter, epoch) so numbers are never reused for the name.
+    store.catalog().putSegment(current.get().toBuilder().clearVersions().build());
     for (StoredVersion v : current.get().getVersionsList()) {
       store.freeChunks(v.getChunksList());
     }
@@ -175,12 +184,12 @@ final class Applier {
   private WriteReply publish(long revision, String name, Optional<SegmentRecord> current, List<ChunkRef> chunks,
       long size, int crc32c) {
     SegmentRecord.Builder record = current.map(SegmentRecord::toBuilder)
-        .orElse(SegmentRecord.newBuilder().setName(name));
+        .orElse(Policies.newRecord(name, io.ckpt.protocol.SegmentPolicy.getDefaultInstance(), "", store.settings()));
     long version = record.getLastVersion() + 1;
     record.setLastVersion(version).addVersions(StoredVersion.newBuilder().setVersion(version).setRevision(revision)
         .setSize(size).setCrc32C(crc32c).addAllChunks(chunks));
     List<StoredVersion> removed = List.of();
-    int excess = record.getVersionsCount() - store.settings().retainVersions();
+    int excess = record.getVersionsCount() - Policies.retain(record.build(), store.settings());
     if (excess > 0) {
       removed = List.copyOf(record.getVersionsList().subList(0, excess));
       List<StoredVersion> kept = List.copyOf(record.getVersionsList().subList(excess, record.getVersionsCount()));
@@ -194,14 +203,44 @@ final class Applier {
         .setRevision(revision).setSize(size).setCrc32C(crc32c).setChunkCount(chunks.size())).build();
   }
 
+  /** The version a compare-and-set compares with: the latest existing one, 0 when there is none. */
+  static long currentVersion(Optional<SegmentRecord> record) {
+    return record.filter(r -> r.getVersionsCount() > 0).map(SegmentRecord::getLastVersion).orElse(0L);
+  }
+
   private static Optional<WriteReply> checkCondition(String name, Optional<SegmentRecord> current, WriteCondition c) {
-    long currentVersion = current.map(SegmentRecord::getLastVersion).orElse(0L);
+    if (c.getNoCreate() && current.isEmpty()) {
+      return Optional.of(error(Status.NOT_FOUND, name + " is not registered (and the write asked not to create it)"));
+    }
+    if (c.hasEpoch()) {
+      long epoch = current.map(SegmentRecord::getEpoch).orElse(0L);
+      if (c.getEpoch() != epoch) {
+        return Optional.of(Ownership.fenced(current.orElse(SegmentRecord.newBuilder().setName(name).build()), c.getEpoch()));
+      }
+    }
+    long currentVersion = currentVersion(current);
     if (c.hasExpectedVersion() && c.getExpectedVersion() != currentVersion) {
       return Optional.of(WriteReply.newBuilder().setStatus(Status.CONFLICT).setCurrentVersion(currentVersion)
           .setMessage(name + ": expected version " + c.getExpectedVersion() + " but the current version is "
               + currentVersion).build());
     }
     return Optional.empty();
+  }
+
+  private Optional<WriteReply> checkSize(String name, Optional<SegmentRecord> current, long size) {
+    long max = current.map(r -> Policies.maxSize(r, store.settings())).orElse(store.settings().maxSegmentBytes());
+    if (size > max) {
+      return Optional.of(error(Status.TOO_LARGE, name + ": " + size + " bytes exceeds the maximum segment size " + max));
+    }
+    return Optional.empty();
+  }
+
+  private static boolean validName(String name) {
+    return SegmentNames.isValid(name);
+  }
+
+  private static WriteReply invalidName(String name) {
+    return error(Status.INVALID, "invalid segment name '" + name + "'");
   }
 
   private static Optional<WriteReply> checkName(String name) {

@@ -34,6 +34,8 @@ final class Queries {
       case LIST -> list(query.getList());
       case UPLOADS -> uploads();
       case STORE_STATUS -> QueryReply.newBuilder().setStoreStatus(store.status());
+      case WATCH -> watch(query.getWatch());
+      case LEASES -> leases();
       default -> error(Status.INVALID, "empty or unknown query");
     };
     return reply.setAppliedRevision(applied).build();
@@ -47,11 +49,15 @@ final class Queries {
     if (record.isEmpty()) {
       return error(Status.NOT_FOUND, "segment " + q.getName() + " does not exist");
     }
+    if (record.get().getVersionsCount() == 0) {
+      return describe(record.get()).setStatus(Status.NOT_FOUND)
+          .setMessage("segment " + q.getName() + " is registered but has no versions");
+    }
     Optional<StoredVersion> version = find(record.get(), q.getVersion());
     if (version.isEmpty()) {
       return notRetained(record.get(), q.getVersion());
     }
-    QueryReply.Builder reply = QueryReply.newBuilder().setInfo(info(q.getName(), version.get()));
+    QueryReply.Builder reply = describe(record.get()).setInfo(info(q.getName(), version.get()));
     record.get().getVersionsList().forEach(v -> reply.addRetainedVersions(v.getVersion()));
     if (q.getIncludeFirstChunk() && version.get().getChunksCount() > 0) {
       return withChunk(reply, q.getName(), version.get(), 0);
@@ -119,6 +125,50 @@ final class Queries {
           .setChunks(x.getChunksCount()).setBytes(x.getBytes()).setLastRevision(x.getLastRevision())));
     }
     return reply;
+  }
+
+  /** Every version newer than after_version that is still retained, oldest first. */
+  private QueryReply.Builder watch(io.ckpt.protocol.WatchQuery q) {
+    if (!SegmentNames.isValid(q.getName())) {
+      return error(Status.INVALID, "invalid segment name '" + q.getName() + "'");
+    }
+    QueryReply.Builder reply = QueryReply.newBuilder();
+    Optional<SegmentRecord> record = store.catalog().segment(q.getName());
+    if (record.isEmpty()) {
+      return reply;
+    }
+    describe(record.get(), reply);
+    for (StoredVersion v : record.get().getVersionsList()) {
+      if (v.getVersion() > q.getAfterVersion()) {
+        if (reply.getEntriesCount() == 0 && v.getVersion() > q.getAfterVersion() + 1) {
+          reply.setMissedTo(v.getVersion() - 1);
+        }
+        reply.addEntries(info(q.getName(), v));
+      }
+    }
+    if (reply.getEntriesCount() == 0 && record.get().getLastVersion() > q.getAfterVersion()) {
+      reply.setMissedTo(record.get().getLastVersion());
+    }
+    return reply;
+  }
+
+  private QueryReply.Builder leases() {
+    QueryReply.Builder reply = QueryReply.newBuilder();
+    for (String name : store.catalog().names()) {
+      store.catalog().segment(name).filter(r -> !r.getOwner().isEmpty()).ifPresent(r -> reply.addLeases(
+          io.ckpt.protocol.LeaseInfo.newBuilder().setName(name).setOwner(r.getOwner()).setEpoch(r.getEpoch())
+              .setTtlMs(r.getLeaseTtlMs())));
+    }
+    return reply;
+  }
+
+  private QueryReply.Builder describe(SegmentRecord r) {
+    return describe(r, QueryReply.newBuilder());
+  }
+
+  private QueryReply.Builder describe(SegmentRecord r, QueryReply.Builder reply) {
+    return reply.setOwner(r.getOwner()).setEpoch(r.getEpoch()).setRegisteredBy(r.getRegisteredBy())
+        .setPolicy(Policies.resolve(r.getPolicy(), store.settings()));
   }
 
   /** Version 0 is the latest. */

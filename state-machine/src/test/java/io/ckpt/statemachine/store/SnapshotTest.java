@@ -30,7 +30,11 @@ class SnapshotTest {
     List<LogEntry> out = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       String name = "seg" + r.nextInt(6);
-      switch (r.nextInt(6)) {
+      switch (r.nextInt(9)) {
+        case 6 -> out.add(StoreFixture.acquire(name, "owner" + r.nextInt(3), r.nextBoolean()));
+        case 7 -> out.add(StoreFixture.putWithEpoch(name, bytes(50, i), r.nextInt(4)));
+        case 8 -> out.add(r.nextBoolean() ? StoreFixture.expire(name, r.nextInt(4))
+            : StoreFixture.register(name, 1 + r.nextInt(3), 0));
         case 0, 1, 2 -> out.add(put(name, bytes(r.nextInt(20_000), r.nextInt())));
         case 3 -> {
           String upload = "u" + i;

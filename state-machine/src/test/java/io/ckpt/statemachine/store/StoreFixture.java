@@ -44,6 +44,36 @@ final class StoreFixture {
         .setChunkCount(chunks).setSize(whole.length).setCrc32C(Crc32c.of(whole))).build();
   }
 
+  static LogEntry register(String name, int retain, long maxSize) {
+    return LogEntry.newBuilder().setRegister(io.ckpt.protocol.RegisterEntry.newBuilder().setName(name)
+        .setPolicy(io.ckpt.protocol.SegmentPolicy.newBuilder().setRetain(retain).setMaxSize(maxSize))
+        .setRegisteredBy("test")).build();
+  }
+
+  static LogEntry acquire(String name, String owner, boolean force) {
+    return LogEntry.newBuilder().setAcquire(io.ckpt.protocol.AcquireEntry.newBuilder().setName(name).setOwner(owner)
+        .setTtlMs(5000).setForce(force)).build();
+  }
+
+  static LogEntry release(String name, String owner, long epoch) {
+    return LogEntry.newBuilder().setRelease(io.ckpt.protocol.ReleaseEntry.newBuilder().setName(name).setOwner(owner)
+        .setEpoch(epoch)).build();
+  }
+
+  static LogEntry expire(String name, long epoch) {
+    return LogEntry.newBuilder().setExpire(io.ckpt.protocol.ExpireEntry.newBuilder().setName(name).setEpoch(epoch)).build();
+  }
+
+  static LogEntry putWithEpoch(String name, byte[] data, long epoch) {
+    return LogEntry.newBuilder().setPut(PutEntry.newBuilder().setName(name).setData(ByteString.copyFrom(data))
+        .setCrc32C(Crc32c.of(data)).setCondition(WriteCondition.newBuilder().setEpoch(epoch))).build();
+  }
+
+  static QueryReply watch(SegmentStore store, String name, long after) {
+    return store.query(Query.newBuilder().setWatch(io.ckpt.protocol.WatchQuery.newBuilder().setName(name)
+        .setAfterVersion(after)).build());
+  }
+
   static LogEntry abort(String upload) {
     return LogEntry.newBuilder().setAbort(AbortEntry.newBuilder().setUploadId(upload)).build();
   }

@@ -1,0 +1,33 @@
+package io.ckpt.server.node;
+
+import io.ckpt.protocol.LogEntry;
+import java.io.Closeable;
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.retry.RetryPolicies;
+import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
+import org.apache.ratis.util.TimeDuration;
+
+/** Proposes housekeeping entries (aborts, expiries) through the group's log, like any client. */
+final class LogProposer implements Closeable {
+  private final RaftClient client;
+
+  LogProposer(RaftGroup group) {
+    this.client = RaftClient.newBuilder().setRaftGroup(group).setProperties(new RaftProperties())
+        .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(3, TimeDuration.valueOf(200, TimeUnit.MILLISECONDS)))
+        .build();
+  }
+
+  void propose(LogEntry entry) throws IOException {
+    client.io().send(Message.valueOf(UnsafeByteOperations.unsafeWrap(entry.toByteArray())));
+  }
+
+  @Override
+  public void close() throws IOException {
+    client.close();
+  }
+}
