@@ -3,6 +3,7 @@ package io.ckpt.client;
 import io.ckpt.client.internal.ClientSettings;
 import io.ckpt.client.internal.Deadline;
 import io.ckpt.client.internal.Downloader;
+import io.ckpt.client.internal.OwnershipCalls;
 import io.ckpt.client.internal.RaftTransport;
 import io.ckpt.client.internal.Replies;
 import io.ckpt.client.internal.StatusProbe;
@@ -46,11 +47,13 @@ public final class CheckpointClient implements AutoCloseable {
   private final RaftTransport transport;
   private final Uploader uploader;
   private final Downloader downloader;
+  private final OwnershipCalls ownership;
 
   private CheckpointClient(ClientSettings settings) {
     this.transport = new RaftTransport(settings);
     this.uploader = new Uploader(transport);
     this.downloader = new Downloader(transport);
+    this.ownership = new OwnershipCalls(transport);
   }
 
   public static Builder builder() {
@@ -108,7 +111,61 @@ public final class CheckpointClient implements AutoCloseable {
     expectedVersion.ifPresent(c::setExpectedVersion);
     LogEntry e = LogEntry.newBuilder().setDelete(DeleteEntry.newBuilder().setName(name).setCondition(c)).build();
     WriteReply r = transport.await(transport.write(transport.lane(), e), transport.deadline(), "rm " + name);
-    Replies.check(r.getStatus(), r.getMessage(), expectedVersion.orElse(-1), r.getCurrentVersion());
+    Replies.checkWrite(r, expectedVersion.orElse(-1));
+  }
+
+  // ------------------------------------------------------------------------------ registration and ownership
+
+  /**
+   * Registers a segment before its first version. Idempotent with the same policy; a
+   * {@link VersionConflictException} when it is registered with another.
+   */
+  public SegmentDescription register(String name, SegmentPolicy policy, String registeredBy) {
+    validateName(name);
+    Objects.requireNonNull(policy, "policy");
+    return ownership.register(name, policy, registeredBy == null ? "" : registeredBy);
+  }
+
+  /** The policy, owner, epoch and latest version of a registered segment. */
+  public SegmentDescription describe(String name) {
+    validateName(name);
+    return ownership.describe(name, ReadOptions.latest());
+  }
+
+  /**
+   * Makes {@code owner} the segment's owner and returns its fencing epoch (a new one unless it
+   * already owned it). Without {@code force}, a segment owned by someone else whose lease is
+   * still running is an {@link OwnershipConflictException}; with it, the other owner is fenced.
+   * The lease must be renewed ({@link #renew}) within {@code ttl} or the leader expires it.
+   */
+  public Lease acquire(String name, String owner, Duration ttl, boolean force) {
+    validateName(name);
+    if (owner == null || owner.isBlank()) {
+      throw new InvalidRequestException("owner id must not be empty");
+    }
+    if (ttl == null || ttl.toMillis() < 100 || ttl.toMillis() > 3_600_000) {
+      throw new InvalidRequestException("lease ttl must be 100ms..1h, got " + ttl);
+    }
+    return ownership.acquire(name, owner, ttl, force);
+  }
+
+  /** Keeps a lease alive; a {@link FencedException} if it was lost. */
+  public void renew(Lease lease) {
+    ownership.renew(Objects.requireNonNull(lease, "lease"));
+  }
+
+  /** Gives up ownership; the epoch is bumped so writes with it are fenced from now on. */
+  public void release(Lease lease) {
+    ownership.release(Objects.requireNonNull(lease, "lease"));
+  }
+
+  /** Every committed version of {@code name} after {@code afterVersion}, in order (see {@link Watch}). */
+  public Watch watch(String name, long afterVersion) {
+    validateName(name);
+    if (afterVersion < 0) {
+      throw new InvalidRequestException("watch from version must be >= 0, got " + afterVersion);
+    }
+    return new Watch(transport, name, afterVersion);
   }
 
   // ------------------------------------------------------------------------------ reads

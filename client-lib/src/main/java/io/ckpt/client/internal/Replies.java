@@ -2,6 +2,7 @@ package io.ckpt.client.internal;
 
 import io.ckpt.client.CheckpointException;
 import io.ckpt.client.CorruptDataException;
+import io.ckpt.client.FencedException;
 import io.ckpt.client.InvalidRequestException;
 import io.ckpt.client.QuotaExceededException;
 import io.ckpt.client.SegmentNotFoundException;
@@ -35,8 +36,16 @@ public final class Replies {
   }
 
   public static WriteResult toResult(WriteReply reply, long expectedVersion) {
-    check(reply.getStatus(), reply.getMessage(), expectedVersion, reply.getCurrentVersion());
+    checkWrite(reply, expectedVersion);
     return toResult(reply.getVersion());
+  }
+
+  /** Throws the typed exception for a non-OK write reply (fencing and ownership included). */
+  public static void checkWrite(WriteReply reply, long expectedVersion) {
+    if (reply.getStatus() == Status.FENCED) {
+      throw new FencedException(reply.getMessage(), reply.getEpoch(), reply.getOwner());
+    }
+    check(reply.getStatus(), reply.getMessage(), expectedVersion, reply.getCurrentVersion());
   }
 
   public static CheckpointException toException(Status status, String message, long expected, long current) {
@@ -48,6 +57,7 @@ public final class Replies {
       case CORRUPT -> new CorruptDataException(message);
       case INVALID -> new InvalidRequestException(message);
       case BUSY -> new UnavailableException(message);
+      case FENCED -> new FencedException(message, -1, "");
       default -> new CheckpointException(status + ": " + message);
     };
   }

@@ -51,8 +51,9 @@ public final class Uploader {
   }
 
   static WriteCondition condition(PutOptions options) {
-    WriteCondition.Builder c = WriteCondition.newBuilder();
+    WriteCondition.Builder c = WriteCondition.newBuilder().setNoCreate(options.isNoCreate());
     options.expectedVersion().ifPresent(c::setExpectedVersion);
+    options.epoch().ifPresent(c::setEpoch);
     return c.build();
   }
 
@@ -68,7 +69,10 @@ public final class Uploader {
     LogEntry e = LogEntry.newBuilder().setPut(PutEntry.newBuilder()
         .setName(name).setData(ByteString.copyFrom(data)).setCrc32C(Crc32c.of(data))
         .setCondition(condition(options))).build();
-    return transport.write(transport.lane(), e).thenApply(r -> Replies.toResult(r, expected(options)));
+    acquire(data.length, transport.deadline(), name);
+    return transport.write(transport.lane(), e)
+        .whenComplete((r, t) -> inFlight.release(Math.min(data.length, inFlightPermits)))
+        .thenApply(r -> Replies.toResult(r, expected(options)));
   }
 
   /** Streams {@code in} as a new version; never holds more than the in-flight bound of it. */
