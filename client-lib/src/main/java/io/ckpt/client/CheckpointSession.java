@@ -43,6 +43,7 @@ public final class CheckpointSession implements AutoCloseable {
   private volatile boolean fenced;
   private volatile boolean standingBy;
   private java.util.concurrent.Future<?> standbyTask;
+  private final Object loadLock = new Object();
   private java.util.concurrent.ScheduledFuture<?> renewTask;
   private long lastVersion;
 
@@ -93,14 +94,16 @@ public final class CheckpointSession implements AutoCloseable {
   private void followUpdates() {
     long from = store.info(name).map(SegmentInfo::version).orElse(0L);
     Watch watch = client.watch(name, from);
-    while (standingBy) {
+    while (standingBy && !Thread.currentThread().isInterrupted()) {
       try {
         Optional<WatchEvent> e = watch.next(Duration.ofSeconds(1));
-        if (e.isPresent() && standingBy) {
-          long have = store.info(name).map(SegmentInfo::version).orElse(0L);
+        if (e.isPresent()) {
           long seen = e.get().version().map(SegmentInfo::version).orElse(e.get().missedTo());
-          if (seen > have) {
-            client.load(name, store);
+          synchronized (loadLock) {
+            long have = store.info(name).map(SegmentInfo::version).orElse(0L);
+            if (standingBy && seen > have) {
+              client.load(name, store);
+            }
           }
         }
       } catch (CheckpointException ex) {
@@ -138,15 +141,23 @@ public final class CheckpointSession implements AutoCloseable {
     return new TakeOver(l, state, fromStandby, Duration.ofNanos(System.nanoTime() - start));
   }
 
-  /** Stops the standby loop and waits for a load it may be in the middle of. */
+  /**
+   * Stops the standby loop: a load in progress completes (its copy is what the takeover wants);
+   * a watch waiting for news is interrupted at once.
+   */
   private void stopStandby() {
     standingBy = false;
     if (standbyTask != null) {
+      synchronized (loadLock) {
+        standbyTask.cancel(true);
+      }
       try {
         standbyTask.get(60, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new UnavailableException("takeover of " + name + " interrupted", e);
+      } catch (java.util.concurrent.CancellationException e) {
+        // expected: the standby loop was interrupted while it waited
       } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
         LOG.warn("standby of {} did not stop cleanly: {}", name, e.toString());
       }

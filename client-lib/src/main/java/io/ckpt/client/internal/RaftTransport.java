@@ -160,7 +160,8 @@ public final class RaftTransport implements Closeable {
       server = RaftPeerId.valueOf(settings.peers().get(0).id());
     }
     Message m = Message.valueOf(UnsafeByteOperations.unsafeWrap(query.toByteArray()));
-    RaftClient client = lane().client();
+    // One client for all reads (they are unordered): it learns the leader once, not per lane.
+    RaftClient client = clients.get(0);
     // Reads must not use Ratis's ordered async stream: a follower would wait forever for the
     // sequence numbers of requests that went to the leader. Linearizable reads go unordered;
     // stale reads have only a blocking form, run on the reader pool.
