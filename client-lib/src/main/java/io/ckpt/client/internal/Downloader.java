@@ -22,6 +22,8 @@ import java.util.zip.CRC32C;
  * revision it reported, so every chunk belongs to the same immutable version.
  */
 public final class Downloader {
+  /** Chunks fetched ahead of the one being delivered (each up to a chunk's size in memory). */
+  static final int PREFETCH = 4;
   private final RaftTransport transport;
 
   public Downloader(RaftTransport transport) {
@@ -50,27 +52,52 @@ public final class Downloader {
     return new SegmentInfo(v.getName(), v.getVersion(), v.getRevision(), v.getSize(), v.getCrc32C(), node);
   }
 
-  /** Streams every chunk of the version {@code head} describes into {@code sink}, verifying CRCs. */
+  /**
+   * Streams every chunk of the version {@code head} describes into {@code sink}, in order,
+   * verifying CRCs. Up to {@link #PREFETCH} chunks are fetched ahead of the one being delivered.
+   */
   public void stream(Head head, ChunkSink sink, ProgressListener progress, Deadline deadline) {
     SegmentInfo info = head.info();
     CRC32C whole = new CRC32C();
     long done = 0;
-    for (int i = 0; i < head.chunkCount(); i++) {
-      QueryReply r = i == 0 && head.reply().getData().size() > 0 ? head.reply() : readChunk(head, i, deadline);
-      ByteBuffer data = r.getData().asReadOnlyByteBuffer();
-      if (Crc32c.of(data) != r.getDataCrc32C()) {
-        throw new CorruptDataException("chunk " + i + " of " + info.name() + " v" + info.version()
-            + " from node " + head.node() + " failed its CRC32C check");
+    java.util.ArrayDeque<java.util.concurrent.CompletableFuture<QueryReply>> ahead = new java.util.ArrayDeque<>();
+    int next = head.reply().getData().size() > 0 ? 1 : 0;
+    try {
+      for (int i = 0; i < head.chunkCount(); i++) {
+        while (next < head.chunkCount() && ahead.size() < PREFETCH) {
+          int index = next++;
+          ahead.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> readChunk(head, index, deadline),
+              transport.readExecutor()));
+        }
+        QueryReply r = i == 0 && head.reply().getData().size() > 0 ? head.reply() : join(ahead.removeFirst());
+        ByteBuffer data = r.getData().asReadOnlyByteBuffer();
+        if (Crc32c.of(data) != r.getDataCrc32C()) {
+          throw new CorruptDataException("chunk " + i + " of " + info.name() + " v" + info.version()
+              + " from node " + head.node() + " failed its CRC32C check");
+        }
+        whole.update(data.duplicate());
+        sink.accept(i, data, r.getDataCrc32C());
+        done += r.getData().size();
+        progress.onProgress(done, info.size());
       }
-      whole.update(data.duplicate());
-      sink.accept(i, data, r.getDataCrc32C());
-      done += r.getData().size();
-      progress.onProgress(done, info.size());
+    } finally {
+      ahead.forEach(f -> f.cancel(true));
     }
     if (done != info.size() || (int) whole.getValue() != info.crc32c()) {
       throw new CorruptDataException(info.name() + " v" + info.version() + " from node " + head.node()
           + " does not match its size and CRC32C (" + done + " bytes, crc " + Integer.toHexString((int) whole.getValue())
           + "; expected " + info.size() + " bytes, crc " + info.crc32cHex() + ")");
+    }
+  }
+
+  private static QueryReply join(java.util.concurrent.CompletableFuture<QueryReply> f) {
+    try {
+      return f.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      if (e.getCause() instanceof RuntimeException re) {
+        throw re;
+      }
+      throw e;
     }
   }
 

@@ -188,6 +188,11 @@ public final class RaftTransport implements Closeable {
     });
   }
 
+  /** The pool blocking reads run on (daemon threads). */
+  public java.util.concurrent.Executor readExecutor() {
+    return readers;
+  }
+
   public RaftPeerId peerId(String node) {
     for (PeerAddress p : settings.peers()) {
       if (p.id().equals(node)) {
