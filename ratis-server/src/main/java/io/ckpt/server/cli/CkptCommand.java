@@ -20,7 +20,7 @@ import picocli.CommandLine.Spec;
     description = "A Raft-replicated checkpoint store.",
     subcommands = {DemoCommand.class, LocalClusterCommand.class, ServerCommand.class, PutCommand.class,
         GetCommand.class, LoadCommand.class, InfoCommand.class, LsCommand.class, RmCommand.class,
-        StatusCommand.class})
+        WatchCommand.class, StatusCommand.class, RegisterCommand.class, AcquireCommand.class})
 public final class CkptCommand implements Callable<Integer> {
   private final PrintStream out;
   private final PrintStream err;

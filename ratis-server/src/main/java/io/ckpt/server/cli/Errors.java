@@ -2,6 +2,8 @@ package io.ckpt.server.cli;
 
 import io.ckpt.client.CheckpointException;
 import io.ckpt.client.CorruptDataException;
+import io.ckpt.client.FencedException;
+import io.ckpt.client.OwnershipConflictException;
 import io.ckpt.client.QuotaExceededException;
 import io.ckpt.client.SegmentNotFoundException;
 import io.ckpt.client.SegmentTooLargeException;
@@ -23,7 +25,9 @@ import picocli.CommandLine.ParseResult;
 /**
  * Turns every failure into the command line's contract: one line on stderr prefixed
  * {@code ckpt: } (plus the stack trace with {@code --verbose}) and an exit code:
- * 0 ok; 1 bad usage or bad input; 2 not found; 3 conflict; 4 unavailable or timed out.
+ * 0 ok; 1 bad usage or bad input; 2 not found; 3 conflict (a version conflict, a registration
+ * with another policy, a segment owned by someone else, a write fenced by a newer owner epoch);
+ * 4 unavailable or timed out.
  */
 public final class Errors implements CommandLine.IExecutionExceptionHandler, CommandLine.IParameterExceptionHandler {
   public static final int OK = 0;
@@ -82,7 +86,8 @@ public final class Errors implements CommandLine.IExecutionExceptionHandler, Com
     if (c instanceof SegmentNotFoundException) {
       return NOT_FOUND;
     }
-    if (c instanceof VersionConflictException) {
+    if (c instanceof VersionConflictException || c instanceof FencedException
+        || c instanceof OwnershipConflictException) {
       return CONFLICT;
     }
     if (c instanceof UnavailableException || c instanceof TimeoutException || c instanceof ConnectException) {

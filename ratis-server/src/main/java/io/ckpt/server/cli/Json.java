@@ -1,5 +1,6 @@
 package io.ckpt.server.cli;
 
+import io.ckpt.client.SegmentDescription;
 import io.ckpt.client.SegmentInfo;
 import io.ckpt.client.WriteResult;
 import java.util.List;
@@ -81,7 +82,41 @@ public final class Json {
 
   /** The fields of {@code put --json} plus the answering node. */
   public static Json of(SegmentInfo i) {
+    return version(i).put("node", i.node());
+  }
+
+  /** Exactly the fields of {@code put --json} for a committed version (as {@code watch --json} prints). */
+  public static Json version(SegmentInfo i) {
     return object().put("name", i.name()).put("version", i.version()).put("revision", i.revision())
-        .put("size", i.size()).put("crc32c", i.crc32cHex()).put("node", i.node());
+        .put("size", i.size()).put("crc32c", i.crc32cHex());
+  }
+
+  /**
+   * {@code register --json}: the name, the policy (defaults filled in), who registered it, the
+   * owner and the owner epoch. An empty owner or registrant is {@code null}.
+   */
+  public static Json registration(SegmentDescription d) {
+    return registrationFields(object().put("name", d.name()), d);
+  }
+
+  /**
+   * {@code info --json}: the latest version's fields (those of {@link #of(SegmentInfo)}; only the
+   * name when the segment has no version yet), the registration's fields and the versions still
+   * retained, oldest first.
+   */
+  public static Json of(SegmentDescription d) {
+    Json j = d.latest().map(Json::of).orElseGet(() -> object().put("name", d.name()));
+    return registrationFields(j, d).raw("retainedVersions",
+        array(d.retainedVersions().stream().map(String::valueOf).toList()));
+  }
+
+  private static Json registrationFields(Json j, SegmentDescription d) {
+    return j.put("retain", d.policy().retain()).put("maxSize", d.policy().maxSize())
+        .put("registeredBy", emptyToNull(d.registeredBy())).put("owner", emptyToNull(d.owner()))
+        .put("epoch", d.epoch());
+  }
+
+  private static String emptyToNull(String s) {
+    return s == null || s.isEmpty() ? null : s;
   }
 }

@@ -13,7 +13,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code ckpt put NAME [FILE|-] [--expect-version V]}: writes a new version; prints it. */
+/**
+ * {@code ckpt put NAME [FILE|-] [--expect-version V] [--epoch E] [--no-create]}: writes a new
+ * version; prints it. A stale {@code --epoch} is fenced (exit 3); {@code --no-create} on a
+ * segment that is not registered is not found (exit 2).
+ */
 @Command(name = "put", mixinStandardHelpOptions = true,
     description = "Write a new version of a segment from FILE or stdin; print the committed version.")
 final class PutCommand implements Callable<Integer> {
@@ -30,11 +34,24 @@ final class PutCommand implements Callable<Integer> {
       description = "Commit only if the current version is V (0: the segment must not exist).")
   private Long expectVersion;
 
+  @Option(names = "--epoch", paramLabel = "E",
+      description = "Commit only while E is the segment's owner epoch (from acquire); a newer owner fences it (exit 3).")
+  private Long epoch;
+
+  @Option(names = "--no-create", description = "Fail (exit 2) if the segment is not registered instead of creating it.")
+  private boolean noCreate;
+
   @Override
   public Integer call() throws IOException {
     PutOptions options = PutOptions.defaults();
     if (expectVersion != null) {
       options = options.expectVersion(expectVersion);
+    }
+    if (epoch != null) {
+      options = options.epoch(epoch);
+    }
+    if (noCreate) {
+      options = options.noCreate();
     }
     CkptCommand root = client.root();
     boolean stdin = "-".equals(file);

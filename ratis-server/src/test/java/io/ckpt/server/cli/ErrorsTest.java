@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ckpt.client.CheckpointException;
 import io.ckpt.client.CorruptDataException;
+import io.ckpt.client.FencedException;
 import io.ckpt.client.InvalidRequestException;
+import io.ckpt.client.OwnershipConflictException;
 import io.ckpt.client.QuotaExceededException;
 import io.ckpt.client.SegmentNotFoundException;
 import io.ckpt.client.SegmentTooLargeException;
@@ -52,6 +54,17 @@ class ErrorsTest {
   void messagesAreOneLine() {
     assertThat(Errors.message(new CheckpointException("first\nsecond\r\nthird\n"))).isEqualTo("first; second; third");
     assertThat(Errors.message(new IllegalStateException())).isEqualTo("IllegalStateException: IllegalStateException");
+  }
+
+  @Test
+  void fencingAndOwnershipConflictsAreConflicts() {
+    FencedException fenced = new FencedException("a: epoch 1 is fenced; the current epoch is 2 (owner w2)", 2, "w2");
+    assertThat(Errors.exitCode(fenced)).isEqualTo(Errors.CONFLICT);
+    assertThat(Errors.message(fenced)).isEqualTo("a: epoch 1 is fenced; the current epoch is 2 (owner w2)");
+    OwnershipConflictException owned = new OwnershipConflictException("a is owned by w1 (epoch 1)", "w1", 1);
+    assertThat(Errors.exitCode(owned)).isEqualTo(Errors.CONFLICT);
+    assertThat(Errors.exitCode(new CompletionException(new RuntimeException(fenced)))).isEqualTo(Errors.CONFLICT);
+    assertThat(Errors.exitCode(new CompletionException(owned))).isEqualTo(Errors.CONFLICT);
   }
 
   @Test
