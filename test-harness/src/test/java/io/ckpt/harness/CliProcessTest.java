@@ -118,6 +118,31 @@ class CliProcessTest {
   }
 
   @Test
+  void registerAcquireFenceAndWatch() throws Exception {
+    Path file = tmp.resolve("v.bin");
+    Files.write(file, new byte[] {1, 2, 3});
+    assertThat(client("register", "cli/owned", "--retain", "2", "--max-size", "1MiB").exit()).isZero();
+    Run conflict = client("register", "cli/owned", "--retain", "5");
+    assertThat(conflict.exit()).isEqualTo(3);
+
+    Run first = client("acquire", "cli/owned", "--owner", "a", "--ttl", "10m", "--json");
+    assertThat(first.exit()).as(first.err()).isZero();
+    assertThat(first.out()).contains("\"owner\":\"a\"", "\"epoch\":1");
+    assertThat(client("acquire", "cli/owned", "--owner", "b", "--ttl", "10m").exit()).isEqualTo(3);
+    assertThat(client("put", "cli/owned", file.toString(), "--epoch", "1").exit()).isZero();
+    assertThat(client("acquire", "cli/owned", "--owner", "b", "--ttl", "10m", "--force").out().trim()).isEqualTo("2");
+    Run fenced = client("put", "cli/owned", file.toString(), "--epoch", "1");
+    assertThat(fenced.exit()).isEqualTo(3);
+    assertThat(fenced.err()).contains("fenced");
+
+    Run info = client("info", "cli/owned", "--json");
+    assertThat(info.out()).contains("\"owner\":\"b\"", "\"epoch\":2", "\"retain\":2", "\"version\":1");
+    Run watch = client("watch", "cli/owned", "--from", "0", "--count", "1", "--json");
+    assertThat(watch.exit()).as(watch.err()).isZero();
+    assertThat(watch.out().trim()).startsWith("{\"name\":\"cli/owned\",\"version\":1");
+  }
+
+  @Test
   void badInputAndUnreachablePeersGiveOneLineAndTheirExitCode() throws Exception {
     for (Map.Entry<List<String>, Integer> c : Map.of(
         List.of("put", "../bad", "-"), 1,
