@@ -118,6 +118,48 @@ public final class ProcessCluster implements AutoCloseable {
     return p != null && p.isAlive();
   }
 
+  /** The operating-system process id of a running node. */
+  public synchronized long pid(String id) {
+    Process p = running.get(id);
+    if (p == null) {
+      throw new IllegalStateException("node " + id + " is not running");
+    }
+    return p.pid();
+  }
+
+  /** SIGSTOP: the node freezes (no heartbeats, no replies) until {@link #resume}. */
+  public void freeze(String id) {
+    signal(pid(id), "STOP");
+  }
+
+  /** SIGCONT: a frozen node carries on. */
+  public void resume(String id) {
+    signal(pid(id), "CONT");
+  }
+
+  /** Sends a signal ({@code STOP}, {@code CONT}, {@code KILL}, ...) with {@code kill -<signal> <pid>}. */
+  public static void signal(long pid, String signal) {
+    try {
+      Process k = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).redirectErrorStream(true).start();
+      String out = new String(k.getInputStream().readAllBytes());
+      if (!k.waitFor(30, java.util.concurrent.TimeUnit.SECONDS) || k.exitValue() != 0) {
+        throw new IllegalStateException("kill -" + signal + " " + pid + " failed: " + out.trim());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while signalling " + pid, e);
+    }
+  }
+
+  /** The node that reports itself leader (by {@code client.status()}), if exactly one does. */
+  public static java.util.Optional<String> leader(io.ckpt.client.CheckpointClient client) {
+    List<String> leaders = client.status().stream().filter(s -> s.role().equals("leader"))
+        .map(io.ckpt.client.NodeStatus::id).toList();
+    return leaders.size() == 1 ? java.util.Optional.of(leaders.get(0)) : java.util.Optional.empty();
+  }
+
   /** The node's combined stdout and stderr so far. */
   public String log(String id) {
     try {

@@ -136,7 +136,9 @@ public final class KvService {
       monitor.awaitTermination(10, TimeUnit.SECONDS);
     }
 
+    log("taking over " + name);
     TakeOver t = session.takeOver();
+    log("took over " + name + " in " + t.took().toMillis() + " ms");
     KvState state;
     int crc;
     long version = t.state().map(SegmentInfo::version).orElse(0L);
@@ -222,7 +224,7 @@ public final class KvService {
 
   /** Renewal found the lease gone. While updating, the next checkpoint reports it; when done, report here. */
   private void fencedByRenewal() {
-    System.err.println("lease renewal: " + owner + " was fenced");
+    log("lease renewal: " + owner + " was fenced");
     if (done) {
       fenced(null, -1);
     }
@@ -257,6 +259,11 @@ public final class KvService {
       throw new IllegalArgumentException("--" + key + " is required");
     }
     return v;
+  }
+
+  /** A timestamped diagnostic line on stderr. */
+  static void log(String line) {
+    System.err.println(java.time.LocalTime.now() + " KvService - " + line);
   }
 
   static synchronized void out(String line) {
