@@ -43,7 +43,7 @@ public final class CheckpointSession implements AutoCloseable {
   private volatile boolean fenced;
   private volatile boolean standingBy;
   private java.util.concurrent.Future<?> standbyTask;
-  private final Object loadLock = new Object();
+  private java.util.concurrent.CountDownLatch standbyStopped;
   private java.util.concurrent.ScheduledFuture<?> renewTask;
   private long lastVersion;
 
@@ -88,7 +88,15 @@ public final class CheckpointSession implements AutoCloseable {
       return;
     }
     standingBy = true;
-    standbyTask = background.submit(this::followUpdates);
+    java.util.concurrent.CountDownLatch stopped = new java.util.concurrent.CountDownLatch(1);
+    standbyStopped = stopped;
+    standbyTask = background.submit(() -> {
+      try {
+        followUpdates();
+      } finally {
+        stopped.countDown();
+      }
+    });
   }
 
   private void followUpdates() {
@@ -99,11 +107,9 @@ public final class CheckpointSession implements AutoCloseable {
         Optional<WatchEvent> e = watch.next(Duration.ofSeconds(1));
         if (e.isPresent()) {
           long seen = e.get().version().map(SegmentInfo::version).orElse(e.get().missedTo());
-          synchronized (loadLock) {
-            long have = store.info(name).map(SegmentInfo::version).orElse(0L);
-            if (standingBy && seen > have) {
-              client.load(name, store);
-            }
+          long have = store.info(name).map(SegmentInfo::version).orElse(0L);
+          if (standingBy && seen > have) {
+            client.load(name, store);
           }
         }
       } catch (CheckpointException ex) {
@@ -142,27 +148,25 @@ public final class CheckpointSession implements AutoCloseable {
   }
 
   /**
-   * Stops the standby loop: a load in progress completes (its copy is what the takeover wants);
-   * a watch waiting for news is interrupted at once.
+   * Stops the standby loop at once, interrupting a watch or a load in progress (an interrupted
+   * load leaves the local store as it was), and waits until the loop has really ended, so no
+   * standby load can land after the takeover looked at the local store.
    */
   private void stopStandby() {
     standingBy = false;
-    if (standbyTask != null) {
-      synchronized (loadLock) {
-        standbyTask.cancel(true);
-      }
-      try {
-        standbyTask.get(60, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new UnavailableException("takeover of " + name + " interrupted", e);
-      } catch (java.util.concurrent.CancellationException e) {
-        // expected: the standby loop was interrupted while it waited
-      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-        LOG.warn("standby of {} did not stop cleanly: {}", name, e.toString());
-      }
-      standbyTask = null;
+    if (standbyTask == null) {
+      return;
     }
+    standbyTask.cancel(true);
+    try {
+      if (!standbyStopped.await(30, TimeUnit.SECONDS)) {
+        throw new UnavailableException("takeover of " + name + ": the standby loop did not stop within 30 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new UnavailableException("takeover of " + name + " interrupted", e);
+    }
+    standbyTask = null;
   }
 
   private void renew() {
@@ -202,6 +206,9 @@ public final class CheckpointSession implements AutoCloseable {
     if (fenced) {
       throw new FencedException(name + ": " + owner + " was fenced by a newer owner", -1, "");
     }
+    if (lastVersion < 0) {
+      resync(l);
+    }
     try {
       WriteResult r = client.put(name, state, PutOptions.defaults().epoch(l.epoch()).expectVersion(lastVersion),
           sizeHint, ProgressListener.NONE);
@@ -210,7 +217,24 @@ public final class CheckpointSession implements AutoCloseable {
     } catch (FencedException e) {
       markFenced();
       throw e;
+    } catch (UnavailableException e) {
+      // The write may or may not have committed: learn the current version before the next one.
+      lastVersion = -1;
+      throw e;
     }
+  }
+
+  /**
+   * After a checkpoint whose outcome is unknown: if this session still owns the segment at its
+   * epoch, whatever version is current was written under that epoch, so continue from it.
+   */
+  private void resync(Lease l) {
+    SegmentDescription d = client.describe(name);
+    if (d.epoch() != l.epoch() || !owner.equals(d.owner())) {
+      markFenced();
+      throw new FencedException(name + ": " + owner + " was fenced (epoch now " + d.epoch() + ")", d.epoch(), d.owner());
+    }
+    lastVersion = d.latest().map(SegmentInfo::version).orElse(0L);
   }
 
   /** Stops renewing and standing by; releases ownership (best effort) so a successor need not wait. */

@@ -30,7 +30,7 @@ public final class Watch {
     this.transport = transport;
     this.name = name;
     this.lastSeen = afterVersion;
-    this.pollMs = Math.max(100, Math.min(5_000, transport.settings().rpcTimeout().toMillis() / 2));
+    this.pollMs = Math.max(100, Math.min(5_000, transport.readTimeout().toMillis() / 2));
   }
 
   public String name() {

@@ -90,14 +90,18 @@ public final class Downloader {
     }
   }
 
+  /** Waits for a prefetched chunk; interruptible (a takeover may stop a standby's load). */
   private static QueryReply join(java.util.concurrent.CompletableFuture<QueryReply> f) {
     try {
-      return f.join();
-    } catch (java.util.concurrent.CompletionException e) {
+      return f.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new io.ckpt.client.UnavailableException("read interrupted", e);
+    } catch (java.util.concurrent.ExecutionException e) {
       if (e.getCause() instanceof RuntimeException re) {
         throw re;
       }
-      throw e;
+      throw new io.ckpt.client.UnavailableException("read failed: " + e.getCause(), e.getCause());
     }
   }
 

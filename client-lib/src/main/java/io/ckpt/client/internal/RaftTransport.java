@@ -46,6 +46,8 @@ public final class RaftTransport implements Closeable {
   private final RaftGroup group;
   private final List<RaftClient> clients = new ArrayList<>();
   private final AtomicInteger next = new AtomicInteger();
+  static final java.time.Duration READ_TIMEOUT_MAX = java.time.Duration.ofSeconds(3);
+  private final RaftClient readClient;
   private final java.util.concurrent.ExecutorService readers = java.util.concurrent.Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "ckpt-client-read");
     t.setDaemon(true);
@@ -73,6 +75,19 @@ public final class RaftTransport implements Closeable {
           .setRetryPolicy(retryPolicy())
           .build());
     }
+    // Reads get a shorter per-attempt timeout than writes: a read stuck on a dead leader is
+    // retried (on the new one) after seconds, not after a write's timeout.
+    RaftProperties readProperties = new RaftProperties();
+    RaftClientConfigKeys.Rpc.setRequestTimeout(readProperties,
+        TimeDuration.valueOf(readTimeout().toMillis(), TimeUnit.MILLISECONDS));
+    GrpcConfigKeys.setMessageSizeMax(readProperties, SizeInBytes.valueOf(settings.chunkSize() + (2 << 20)));
+    readClient = RaftClient.newBuilder().setClientId(ClientId.randomId()).setRaftGroup(group)
+        .setProperties(readProperties).setRetryPolicy(retryPolicy()).build();
+  }
+
+  /** The timeout of one read attempt: the RPC timeout, at most {@link #READ_TIMEOUT_MAX}. */
+  public java.time.Duration readTimeout() {
+    return settings.rpcTimeout().compareTo(READ_TIMEOUT_MAX) < 0 ? settings.rpcTimeout() : READ_TIMEOUT_MAX;
   }
 
   private ExponentialBackoffRetry retryPolicy() {
@@ -161,7 +176,7 @@ public final class RaftTransport implements Closeable {
     }
     Message m = Message.valueOf(UnsafeByteOperations.unsafeWrap(query.toByteArray()));
     // One client for all reads (they are unordered): it learns the leader once, not per lane.
-    RaftClient client = clients.get(0);
+    RaftClient client = readClient;
     // Reads must not use Ratis's ordered async stream: a follower would wait forever for the
     // sequence numbers of requests that went to the leader. Linearizable reads go unordered;
     // stale reads have only a blocking form, run on the reader pool.
@@ -235,6 +250,11 @@ public final class RaftTransport implements Closeable {
   public void close() throws IOException {
     readers.shutdownNow();
     IOException first = null;
+    try {
+      readClient.close();
+    } catch (IOException e) {
+      first = e;
+    }
     for (RaftClient c : clients) {
       try {
         c.close();
