@@ -237,11 +237,6 @@ public final class RaftTransport implements Closeable {
     return Deadline.after(settings.timeout());
   }
 
-  /** The first Ratis client, for administrative calls (group info per peer). */
-  public RaftClient adminClient() {
-    return clients.get(0);
-  }
-
   public RaftGroup group() {
     return group;
   }
