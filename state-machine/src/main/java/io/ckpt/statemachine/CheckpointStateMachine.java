@@ -20,18 +20,12 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Collection;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
-import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftGroupMemberId;
 import org.apache.ratis.protocol.RaftPeerId;
-import org.apache.ratis.protocol.SnapshotManagementRequest;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.raftlog.RaftLog;
@@ -60,21 +54,12 @@ import org.slf4j.LoggerFactory;
 public final class CheckpointStateMachine extends BaseStateMachine {
   private static final Logger LOG = LoggerFactory.getLogger(CheckpointStateMachine.class);
   static final String CLEAN_MARKER = "CLEAN";
-  static final long MAX_UNAPPLIED_BYTES = 16L << 20;
-  static final long MAX_BACKPRESSURE_WAIT_NANOS = 20_000_000_000L;
 
   private final Path storeDir;
   private final StoreSettings settings;
-  private final long snapshotTriggerBytes;
   private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
-  private final AtomicLong reservedBytes = new AtomicLong();
-  private final AtomicLong bytesSinceSnapshot = new AtomicLong();
-  private final AtomicBoolean snapshotRequested = new AtomicBoolean();
-  private final ExecutorService snapshotRequests = Executors.newSingleThreadExecutor(r -> {
-    Thread t = new Thread(r, "ckpt-snapshot-trigger");
-    t.setDaemon(true);
-    return t;
-  });
+  private final Reservations reservations = new Reservations();
+  private final SnapshotTrigger snapshotTrigger;
   private volatile SegmentStore store;
   private final LeaseClock leaseClock = new LeaseClock();
   private final Watches watches = new Watches(q -> store.query(q));
@@ -85,7 +70,7 @@ public final class CheckpointStateMachine extends BaseStateMachine {
   public CheckpointStateMachine(Path storeDir, StoreSettings settings, long snapshotTriggerBytes) {
     this.storeDir = storeDir;
     this.settings = settings;
-    this.snapshotTriggerBytes = snapshotTriggerBytes;
+    this.snapshotTrigger = new SnapshotTrigger(snapshotTriggerBytes);
   }
 
   /** The store (for embedded reads and tests). */
@@ -182,14 +167,7 @@ public final class CheckpointStateMachine extends BaseStateMachine {
   public TransactionContext startTransaction(RaftClientRequest request) throws IOException {
     TransactionContext trx = super.startTransaction(request);
     try {
-      LogEntry entry = parseEntry(request.getMessage().getContent());
-      long bytes = SegmentStore.payloadBytes(entry);
-      synchronized (reservedBytes) {
-        awaitRoomInFlight(bytes);
-        store.admit(entry, reservedBytes.get());
-        reservedBytes.addAndGet(bytes);
-      }
-      trx.setStateMachineContext(bytes);
+      trx.setStateMachineContext(reservations.admit(store, parseEntry(request.getMessage().getContent())));
     } catch (Rejected r) {
       trx.setException(r);
     } catch (InvalidProtocolBufferException e) {
@@ -208,33 +186,7 @@ public final class CheckpointStateMachine extends BaseStateMachine {
   private void release(TransactionContext trx) {
     if (trx.getStateMachineContext() instanceof Long bytes) {
       trx.setStateMachineContext(null);
-      synchronized (reservedBytes) {
-        reservedBytes.updateAndGet(r -> Math.max(0, r - bytes));
-        reservedBytes.notifyAll();
-      }
-    }
-  }
-
-  /**
-   * Backpressure on the leader: while more than {@link #MAX_UNAPPLIED_BYTES} of admitted
-   * payload is not yet applied, new writes wait (bounded) before entering the log, so writers
-   * from many clients together cannot queue enough bytes to delay replication past an election
-   * timeout. Called holding the reservedBytes monitor.
-   */
-  private void awaitRoomInFlight(long bytes) throws Rejected {
-    long deadline = System.nanoTime() + MAX_BACKPRESSURE_WAIT_NANOS;
-    while (bytes > 0 && reservedBytes.get() > 0 && reservedBytes.get() + bytes > MAX_UNAPPLIED_BYTES) {
-      long left = deadline - System.nanoTime();
-      if (left <= 0) {
-        throw new Rejected(Status.BUSY, "the leader is overloaded (" + reservedBytes.get()
-            + " bytes admitted and not yet applied); retry later");
-      }
-      try {
-        reservedBytes.wait(Math.max(1, left / 1_000_000));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new Rejected(Status.BUSY, "interrupted while waiting for room in the leader's log");
-      }
+      reservations.release(bytes);
     }
   }
 
@@ -252,7 +204,7 @@ public final class CheckpointStateMachine extends BaseStateMachine {
       if (reply.hasVersion()) {
         watches.versionApplied(reply.getVersion().getName());
       }
-      maybeRequestSnapshot(SegmentStore.payloadBytes(entry));
+      snapshotTrigger.applied(SegmentStore.payloadBytes(entry), server, getGroupId());
     } catch (InvalidProtocolBufferException e) {
       store.markApplied(term, index);
       reply = WriteReply.newBuilder().setStatus(Status.INVALID).setMessage("unreadable log entry").build();
@@ -333,26 +285,9 @@ public final class CheckpointStateMachine extends BaseStateMachine {
     Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     MD5Hash md5 = MD5FileUtil.computeAndSaveMd5ForFile(file.toFile());
     storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(file, md5), applied));
-    bytesSinceSnapshot.set(0);
+    snapshotTrigger.snapshotTaken();
     LOG.info("{}: snapshot taken at {} ({} bytes)", server.getId(), applied, Files.size(file));
     return applied.getIndex();
-  }
-
-  private void maybeRequestSnapshot(long appliedBytes) {
-    if (bytesSinceSnapshot.addAndGet(appliedBytes) < snapshotTriggerBytes || !snapshotRequested.compareAndSet(false, true)) {
-      return;
-    }
-    snapshotRequests.execute(() -> {
-      try {
-        RaftPeerId self = server.getId();
-        server.snapshotManagementAsync(SnapshotManagementRequest.newCreate(ClientId.randomId(), self,
-            getGroupId(), 0, 60_000, 1)).get();
-      } catch (Exception e) {
-        LOG.warn("{}: requested snapshot failed: {}", server.getId(), e.toString());
-      } finally {
-        snapshotRequested.set(false);
-      }
-    });
   }
 
   @Override
@@ -367,16 +302,13 @@ public final class CheckpointStateMachine extends BaseStateMachine {
 
   private void resetReservations() {
     leaseClock.restartAll();
-    synchronized (reservedBytes) {
-      reservedBytes.set(0);
-      reservedBytes.notifyAll();
-    }
+    reservations.reset();
   }
 
   @Override
   public void close() throws IOException {
     super.close();
-    snapshotRequests.shutdownNow();
+    snapshotTrigger.close();
     watches.close();
     SegmentStore s = store;
     if (s != null) {
