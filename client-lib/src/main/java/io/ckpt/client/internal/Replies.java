@@ -56,7 +56,6 @@ public final class Replies {
       case TOO_LARGE -> new SegmentTooLargeException(message);
       case CORRUPT -> new CorruptDataException(message);
       case INVALID -> new InvalidRequestException(message);
-      case BUSY -> new UnavailableException(message);
       case FENCED -> new FencedException(message, -1, "");
       default -> new CheckpointException(status + ": " + message);
     };
