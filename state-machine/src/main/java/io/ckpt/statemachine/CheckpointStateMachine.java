@@ -1,5 +1,6 @@
 package io.ckpt.statemachine;
 
+import io.ckpt.client.internal.RaftMessages;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.ckpt.protocol.LeasesQuery;
 import io.ckpt.protocol.LogEntry;
@@ -36,7 +37,6 @@ import org.apache.ratis.statemachine.impl.BaseStateMachine;
 import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
 import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
-import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
 import org.apache.ratis.util.LifeCycle;
 import org.apache.ratis.util.MD5FileUtil;
 import org.apache.ratis.io.MD5Hash;
@@ -213,7 +213,7 @@ public final class CheckpointStateMachine extends BaseStateMachine {
       return CompletableFuture.failedFuture(e);
     }
     updateLastAppliedTermIndex(term, index);
-    return CompletableFuture.completedFuture(Message.valueOf(UnsafeByteOperations.unsafeWrap(reply.toByteArray())));
+    return CompletableFuture.completedFuture(RaftMessages.of(reply));
   }
 
   /**
@@ -250,14 +250,14 @@ public final class CheckpointStateMachine extends BaseStateMachine {
       Query q = Query.parseFrom(request.getContent().asReadOnlyByteBuffer());
       String failed = failure;
       if (failed == null && q.hasWatch()) {
-        return watches.watch(q).thenApply(r -> Message.valueOf(UnsafeByteOperations.unsafeWrap(r.toByteArray())));
+        return watches.watch(q).thenApply(RaftMessages::of);
       }
       QueryReply reply = failed == null ? store.query(q)
           : QueryReply.newBuilder().setStatus(Status.CORRUPT).setMessage("this node stopped serving: " + failed).build();
-      return CompletableFuture.completedFuture(Message.valueOf(UnsafeByteOperations.unsafeWrap(reply.toByteArray())));
+      return CompletableFuture.completedFuture(RaftMessages.of(reply));
     } catch (InvalidProtocolBufferException e) {
       QueryReply reply = QueryReply.newBuilder().setStatus(Status.INVALID).setMessage("unreadable query").build();
-      return CompletableFuture.completedFuture(Message.valueOf(UnsafeByteOperations.unsafeWrap(reply.toByteArray())));
+      return CompletableFuture.completedFuture(RaftMessages.of(reply));
     }
   }
 

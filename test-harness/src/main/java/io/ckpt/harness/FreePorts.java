@@ -37,6 +37,16 @@ public final class FreePorts {
     throw new IllegalStateException("no " + n + " consecutive free ports found");
   }
 
+  /** Nodes n1..nN on 127.0.0.1, each on a free port. */
+  public static List<io.ckpt.client.PeerAddress> loopbackPeers(int n) {
+    List<Integer> ports = pick(n);
+    List<io.ckpt.client.PeerAddress> peers = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      peers.add(new io.ckpt.client.PeerAddress("n" + (i + 1), "127.0.0.1", ports.get(i)));
+    }
+    return List.copyOf(peers);
+  }
+
   public static List<Integer> pick(int n) {
     List<ServerSocket> sockets = new ArrayList<>();
     try {

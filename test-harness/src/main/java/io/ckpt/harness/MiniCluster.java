@@ -194,12 +194,8 @@ public final class MiniCluster implements AutoCloseable {
 
     public MiniCluster start() {
       Path dir = TempDirs.create("ckpt-mini-");
-      List<Integer> ports = FreePorts.pick(nodes);
-      List<PeerAddress> peers = new ArrayList<>();
-      for (int i = 0; i < nodes; i++) {
-        peers.add(new PeerAddress("n" + (i + 1), "127.0.0.1", ports.get(i)));
-      }
-      MiniCluster c = new MiniCluster(dir, List.copyOf(peers), Map.copyOf(properties));
+      List<PeerAddress> peers = FreePorts.loopbackPeers(nodes);
+      MiniCluster c = new MiniCluster(dir, peers, Map.copyOf(properties));
       try {
         for (PeerAddress p : peers) {
           c.start(p.id());

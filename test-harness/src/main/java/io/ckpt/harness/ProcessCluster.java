@@ -31,12 +31,8 @@ public final class ProcessCluster implements AutoCloseable {
 
   /** Starts {@code n} server processes, each JVM run with {@code jvmArgs} (e.g. {@code -Xmx256m}). */
   public static ProcessCluster start(int n, String... jvmArgs) {
-    List<Integer> ports = FreePorts.pick(n);
-    List<PeerAddress> peers = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      peers.add(new PeerAddress("n" + (i + 1), "127.0.0.1", ports.get(i)));
-    }
-    ProcessCluster c = new ProcessCluster(TempDirs.create("ckpt-proc-"), List.copyOf(peers), List.of(jvmArgs));
+    List<PeerAddress> peers = FreePorts.loopbackPeers(n);
+    ProcessCluster c = new ProcessCluster(TempDirs.create("ckpt-proc-"), peers, List.of(jvmArgs));
     try {
       for (PeerAddress p : peers) {
         c.start(p.id());

@@ -32,7 +32,6 @@ import org.apache.ratis.protocol.exceptions.ReadIndexException;
 import org.apache.ratis.protocol.exceptions.ServerNotReadyException;
 import org.apache.ratis.protocol.exceptions.StaleReadException;
 import org.apache.ratis.retry.ExponentialBackoffRetry;
-import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
 import org.apache.ratis.util.SizeInBytes;
 import org.apache.ratis.util.TimeDuration;
 
@@ -115,7 +114,7 @@ public final class RaftTransport implements Closeable {
 
   /** Proposes one log entry; completes with the state machine's reply once committed and applied. */
   public CompletableFuture<WriteReply> write(Lane lane, LogEntry entry) {
-    Message m = Message.valueOf(UnsafeByteOperations.unsafeWrap(entry.toByteArray()));
+    Message m = RaftMessages.of(entry);
     return lane.client().async().send(m).thenApply(reply -> parseWrite(reply));
   }
 
@@ -174,7 +173,7 @@ public final class RaftTransport implements Closeable {
     if (stale && server == null) {
       server = RaftPeerId.valueOf(settings.peers().get(0).id());
     }
-    Message m = Message.valueOf(UnsafeByteOperations.unsafeWrap(query.toByteArray()));
+    Message m = RaftMessages.of(query);
     // One client for all reads (they are unordered): it learns the leader once, not per lane.
     RaftClient client = readClient;
     // Reads must not use Ratis's ordered async stream: a follower would wait forever for the

@@ -1,15 +1,14 @@
 package io.ckpt.server.node;
 
+import io.ckpt.client.internal.RaftMessages;
 import io.ckpt.protocol.LogEntry;
 import java.io.Closeable;
 import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.conf.RaftProperties;
-import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.retry.RetryPolicies;
-import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
 import org.apache.ratis.util.TimeDuration;
 
 /** Proposes housekeeping entries (aborts, expiries) through the group's log, like any client. */
@@ -23,7 +22,7 @@ final class LogProposer implements Closeable {
   }
 
   void propose(LogEntry entry) throws IOException {
-    client.io().send(Message.valueOf(UnsafeByteOperations.unsafeWrap(entry.toByteArray())));
+    client.io().send(RaftMessages.of(entry));
   }
 
   @Override

@@ -36,7 +36,7 @@ final class Admission {
           throw new Rejected(Status.TOO_LARGE, put.getName() + ": a single-entry write carries at most "
               + s.maxChunkBytes() + " bytes; larger segments are written in chunks");
         }
-        crc(put.getData().toByteArray(), put.getCrc32C(), put.getName());
+        crc(put.getData(), put.getCrc32C(), put.getName());
         quota(store, put.getData().size(), reservedBytes);
         catalogRoom(store, put.getName());
       }
@@ -52,7 +52,7 @@ final class Admission {
           throw new Rejected(Status.TOO_LARGE, c.getName() + ": more than " + StoreSettings.MAX_CHUNKS_PER_VERSION
               + " chunks in one version; write it with larger chunks");
         }
-        crc(c.getData().toByteArray(), c.getCrc32C(), c.getName());
+        crc(c.getData(), c.getCrc32C(), c.getName());
         long staged = store.catalog().upload(c.getUploadId()).map(StagedUpload::getBytes).orElse(0L);
         size(c.getName(), staged + c.getData().size(), s);
         policySize(store, c.getName(), staged + c.getData().size());
@@ -155,8 +155,8 @@ final class Admission {
     }
   }
 
-  private static void crc(byte[] data, int crc, String name) throws Rejected {
-    if (Crc32c.of(data) != crc) {
+  private static void crc(com.google.protobuf.ByteString data, int crc, String name) throws Rejected {
+    if (Crc32c.of(data.asReadOnlyByteBuffer()) != crc) {
       throw new Rejected(Status.CORRUPT, name + ": the bytes do not match their CRC32C (damaged in transit)");
     }
   }
