@@ -11,10 +11,12 @@ import io.ckpt.client.internal.Uploader;
 import io.ckpt.client.local.LocalStore;
 import io.ckpt.client.util.SegmentNames;
 import io.ckpt.protocol.DeleteEntry;
+import io.ckpt.protocol.FingerprintQuery;
 import io.ckpt.protocol.ListQuery;
 import io.ckpt.protocol.LogEntry;
 import io.ckpt.protocol.Query;
 import io.ckpt.protocol.QueryReply;
+import io.ckpt.protocol.StoreFingerprint;
 import io.ckpt.protocol.VersionInfo;
 import io.ckpt.protocol.WriteCondition;
 import io.ckpt.protocol.WriteReply;
@@ -252,6 +254,21 @@ public final class CheckpointClient implements AutoCloseable {
 
   public SegmentInfo load(String name, LocalStore store) {
     return load(name, store, ProgressListener.NONE);
+  }
+
+  /**
+   * A digest of {@code node}'s store as it stands (no round trip to the leader), to check that
+   * replicas agree; with {@code verifyChunks} the node also reads back every chunk it stores
+   * and checks its CRC32C, holding up its apply meanwhile, so use it on quiet or small stores.
+   */
+  public ReplicaFingerprint fingerprint(String node, boolean verifyChunks) {
+    Objects.requireNonNull(node, "node");
+    Query q = Query.newBuilder().setFingerprint(FingerprintQuery.newBuilder().setVerifyChunks(verifyChunks)).build();
+    RaftTransport.Answer a = transport.query(q, node, true, 0, transport.deadline(), "fingerprint of " + node);
+    Replies.check(a.reply().getStatus(), a.reply().getMessage(), -1, -1);
+    StoreFingerprint f = a.reply().getFingerprint();
+    return new ReplicaFingerprint(a.node(), f.getAppliedRevision(), f.getSegments(), f.getVersions(),
+        java.util.HexFormat.of().formatHex(f.getDigest().toByteArray()), f.getChunksVerified(), f.getCorruptChunksList());
   }
 
   /** Every node's role and indexes; unreachable nodes are reported, not thrown. */

@@ -45,11 +45,15 @@ public final class Downloader {
     RaftTransport.Answer a = transport.query(q, options.node().orElse(null), options.isStale(), 0, deadline, "get " + name);
     QueryReply r = a.reply();
     Replies.check(r.getStatus(), r.getMessage(), -1, -1);
-    return new Head(toInfo(r.getInfo(), a.node()), r.getInfo().getChunkCount(), r, a.node());
+    return new Head(toInfo(r.getInfo(), a.node(), r.getAppliedRevision()), r.getInfo().getChunkCount(), r, a.node());
   }
 
   public static SegmentInfo toInfo(VersionInfo v, String node) {
-    return new SegmentInfo(v.getName(), v.getVersion(), v.getRevision(), v.getSize(), v.getCrc32C(), node);
+    return toInfo(v, node, 0);
+  }
+
+  public static SegmentInfo toInfo(VersionInfo v, String node, long readRevision) {
+    return new SegmentInfo(v.getName(), v.getVersion(), v.getRevision(), v.getSize(), v.getCrc32C(), node, readRevision);
   }
 
   /**

@@ -82,7 +82,8 @@ public final class Json {
 
   /** The fields of {@code put --json} plus the answering node. */
   public static Json of(SegmentInfo i) {
-    return version(i).put("node", i.node());
+    Json j = version(i).put("node", i.node());
+    return i.readRevision() > 0 ? j.put("readRevision", i.readRevision()) : j;
   }
 
   /** Exactly the fields of {@code put --json} for a committed version (as {@code watch --json} prints). */

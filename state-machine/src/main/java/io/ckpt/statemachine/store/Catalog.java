@@ -23,10 +23,10 @@ import net.openhft.chronicle.map.ChronicleMapBuilder;
  * {@code !}). Sorted in-memory indexes of names and uploads are rebuilt when it opens.
  */
 final class Catalog implements Closeable {
-  private static final String STATE_KEY = "!state";
+  static final String STATE_KEY = "!state";
   /** A small segment's record with three versions is ~150 bytes; a 1 GiB one ~60 KiB. */
   private static final int AVERAGE_RECORD_BYTES = 512;
-  private static final String UPLOAD_PREFIX = "!u/";
+  static final String UPLOAD_PREFIX = "!u/";
   private final ChronicleMap<String, byte[]> map;
   private final NavigableSet<String> names = new ConcurrentSkipListSet<>();
   private final Set<String> uploads = ConcurrentHashMap.newKeySet();

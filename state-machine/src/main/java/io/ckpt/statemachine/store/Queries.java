@@ -36,6 +36,7 @@ final class Queries {
       case STORE_STATUS -> QueryReply.newBuilder().setStoreStatus(store.status());
       case WATCH -> watch(query.getWatch());
       case LEASES -> leases();
+      case FINGERPRINT -> QueryReply.newBuilder().setFingerprint(store.fingerprint(query.getFingerprint().getVerifyChunks()));
       default -> error(Status.INVALID, "empty or unknown query");
     };
     return reply.setAppliedRevision(applied).build();

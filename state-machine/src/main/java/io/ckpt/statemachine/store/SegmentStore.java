@@ -5,6 +5,7 @@ import io.ckpt.protocol.ChunkRef;
 import io.ckpt.protocol.LogEntry;
 import io.ckpt.protocol.Query;
 import io.ckpt.protocol.QueryReply;
+import io.ckpt.protocol.StoreFingerprint;
 import io.ckpt.protocol.StoreState;
 import io.ckpt.protocol.StoreStatus;
 import io.ckpt.protocol.WriteReply;
@@ -113,6 +114,14 @@ public final class SegmentStore implements Closeable {
     return StoreStatus.newBuilder().setAppliedRevision(appliedRevision()).setSegments(catalog.names().size())
         .setUsedBytes(volumes.usedBytes()).setQuotaBytes(settings.quotaBytes()).setVolumes(volumes.volumeCount())
         .setStagedUploads(catalog.uploadIds().size()).build();
+  }
+
+  /**
+   * A digest of the store's log-determined content at its applied revision, to compare replicas;
+   * with {@code verifyChunks} every chunk is read back and checked too (apply waits meanwhile).
+   */
+  public synchronized StoreFingerprint fingerprint(boolean verifyChunks) {
+    return Fingerprints.of(this, verifyChunks);
   }
 
   /** Writes a consistent, checksummed copy of the whole store. */
