@@ -32,6 +32,13 @@ public final class SegmentStore implements Closeable {
   private final Applier applier;
   private final Queries queries;
   private volatile StoreState state;
+  /**
+   * Odd while the store changes (apply, restore), incremented before and after: a query that
+   * saw the same even value before and after it ran read one consistent state.
+   */
+  private volatile long changes;
+  /** Lock-free attempts before a query takes the store's lock (an apply-heavy moment). */
+  private static final int OPTIMISTIC_TRIES = 3;
 
   private SegmentStore(Path dir, StoreSettings settings, Catalog catalog, ChunkVolumes volumes) {
     this.dir = dir;
@@ -83,21 +90,61 @@ public final class SegmentStore implements Closeable {
     if (revision <= state.getAppliedRevision()) {
       return WriteReply.newBuilder().setMessage("already applied at revision " + revision).build();
     }
-    WriteReply reply = applier.apply(revision, entry);
-    markApplied(term, revision);
-    return reply;
+    changes++;
+    try {
+      WriteReply reply = applier.apply(revision, entry);
+      setApplied(term, revision);
+      return reply;
+    } finally {
+      changes++;
+    }
   }
 
   /** Records that a log entry with no store effect (e.g. a configuration entry) was applied. */
   public synchronized void markApplied(long term, long revision) {
+    changes++;
+    try {
+      setApplied(term, revision);
+    } finally {
+      changes++;
+    }
+  }
+
+  private void setApplied(long term, long revision) {
     if (revision > state.getAppliedRevision()) {
       state = state.toBuilder().setAppliedRevision(revision).setAppliedTerm(term).build();
       catalog.putState(state);
     }
   }
 
+  /**
+   * Answers a query from one consistent state: its {@code applied_revision} is exactly the state
+   * the answer reflects (a stale reader relies on it). Runs beside apply and retries if an apply
+   * overlapped it; after a few tries it waits for the store's lock instead.
+   */
   public QueryReply query(Query query) {
-    return queries.answer(query);
+    for (int i = 0; i < OPTIMISTIC_TRIES; i++) {
+      long before = changes;
+      if ((before & 1) == 0) {
+        QueryReply reply = answerQuietly(query);
+        if (reply != null && changes == before) {
+          return reply;
+        }
+      }
+      Thread.onSpinWait();
+    }
+    synchronized (this) {
+      return queries.answer(query);
+    }
+  }
+
+  /** An answer, or null when a concurrent change made the read fail (it is retried). */
+  private QueryReply answerQuietly(Query query) {
+    try {
+      return queries.answer(query);
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 
   /** Checks a write before it enters the log; {@code reservedBytes} are admitted but not yet applied. */
@@ -131,13 +178,27 @@ public final class SegmentStore implements Closeable {
 
   /** Replaces the whole content of the store with a snapshot, verifying every checksum. */
   public synchronized void restoreSnapshot(InputStream in) throws IOException {
-    clear();
-    SnapshotFormat.read(in, catalog, volumes);
-    state = catalog.state();
+    changes++;
+    try {
+      clearAll();
+      SnapshotFormat.read(in, catalog, volumes);
+      state = catalog.state();
+    } finally {
+      changes++;
+    }
   }
 
   /** Removes everything: an empty store at revision 0. */
   public synchronized void clear() throws IOException {
+    changes++;
+    try {
+      clearAll();
+    } finally {
+      changes++;
+    }
+  }
+
+  private void clearAll() throws IOException {
     catalog.clear();
     volumes.clear();
     state = StoreState.getDefaultInstance();
