@@ -10,7 +10,6 @@ import io.ckpt.protocol.QueryReply;
 import io.ckpt.protocol.WriteReply;
 import java.io.Closeable;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -43,7 +42,10 @@ import org.apache.ratis.util.TimeDuration;
 public final class RaftTransport implements Closeable {
   private final ClientSettings settings;
   private final RaftGroup group;
-  private final List<RaftClient> clients = new ArrayList<>();
+  private final RaftProperties writeProperties;
+  /** The write lanes' Ratis clients; a client that failed for good is replaced (guarded by this). */
+  private final RaftClient[] laneClients;
+  private boolean closed;
   private final AtomicInteger next = new AtomicInteger();
   static final java.time.Duration READ_TIMEOUT_MAX = java.time.Duration.ofSeconds(3);
   private final RaftClient readClient;
@@ -53,8 +55,8 @@ public final class RaftTransport implements Closeable {
     return t;
   });
 
-  /** One ordered stream of requests. */
-  public record Lane(RaftClient client) {}
+  /** One ordered stream of requests: lane {@code index} as long as its Ratis client lives. */
+  public record Lane(int index, RaftClient client) {}
 
   /** A query's reply and the id of the node that produced it. */
   public record Answer(QueryReply reply, String node) {}
@@ -62,17 +64,13 @@ public final class RaftTransport implements Closeable {
   public RaftTransport(ClientSettings settings) {
     this.settings = settings;
     this.group = RaftGroups.group(settings.peers());
-    RaftProperties properties = new RaftProperties();
-    RaftClientConfigKeys.Rpc.setRequestTimeout(properties,
+    writeProperties = new RaftProperties();
+    RaftClientConfigKeys.Rpc.setRequestTimeout(writeProperties,
         TimeDuration.valueOf(settings.rpcTimeout().toMillis(), TimeUnit.MILLISECONDS));
-    GrpcConfigKeys.setMessageSizeMax(properties, SizeInBytes.valueOf(settings.chunkSize() + (2 << 20)));
-    for (int i = 0; i < settings.raftClients(); i++) {
-      clients.add(RaftClient.newBuilder()
-          .setClientId(ClientId.randomId())
-          .setRaftGroup(group)
-          .setProperties(properties)
-          .setRetryPolicy(retryPolicy())
-          .build());
+    GrpcConfigKeys.setMessageSizeMax(writeProperties, SizeInBytes.valueOf(settings.chunkSize() + (2 << 20)));
+    laneClients = new RaftClient[settings.raftClients()];
+    for (int i = 0; i < laneClients.length; i++) {
+      laneClients[i] = newWriteClient();
     }
     // Reads get a shorter per-attempt timeout than writes: a read stuck on a dead leader is
     // retried (on the new one) after seconds, not after a write's timeout.
@@ -87,6 +85,11 @@ public final class RaftTransport implements Closeable {
   /** The timeout of one read attempt: the RPC timeout, at most {@link #READ_TIMEOUT_MAX}. */
   public java.time.Duration readTimeout() {
     return settings.rpcTimeout().compareTo(READ_TIMEOUT_MAX) < 0 ? settings.rpcTimeout() : READ_TIMEOUT_MAX;
+  }
+
+  private RaftClient newWriteClient() {
+    return RaftClient.newBuilder().setClientId(ClientId.randomId()).setRaftGroup(group)
+        .setProperties(writeProperties).setRetryPolicy(retryPolicy()).build();
   }
 
   private ExponentialBackoffRetry retryPolicy() {
@@ -108,14 +111,43 @@ public final class RaftTransport implements Closeable {
   }
 
   /** The next lane, round-robin. */
-  public Lane lane() {
-    return new Lane(clients.get(Math.floorMod(next.getAndIncrement(), clients.size())));
+  public synchronized Lane lane() {
+    int i = Math.floorMod(next.getAndIncrement(), laneClients.length);
+    return new Lane(i, laneClients[i]);
   }
 
   /** Proposes one log entry; completes with the state machine's reply once committed and applied. */
   public CompletableFuture<WriteReply> write(Lane lane, LogEntry entry) {
     Message m = RaftMessages.of(entry);
-    return lane.client().async().send(m).thenApply(reply -> parseWrite(reply));
+    return lane.client().async().send(m).whenComplete((reply, failure) -> {
+      if (failure != null) {
+        replace(lane);
+      }
+    }).thenApply(reply -> parseWrite(reply));
+  }
+
+  /**
+   * A Ratis client's ordered stream fails every later request ("is closed") once one request
+   * failed for good (retries used up during an outage, say): its sliding window keeps the
+   * exception. So a lane whose request failed gets a new Ratis client; requests still on the old
+   * one fail as they would have anyway.
+   */
+  private void replace(Lane lane) {
+    RaftClient old;
+    synchronized (this) {
+      if (closed || laneClients[lane.index()] != lane.client()) {
+        return;
+      }
+      old = laneClients[lane.index()];
+      laneClients[lane.index()] = newWriteClient();
+    }
+    readers.execute(() -> {
+      try {
+        old.close();
+      } catch (IOException | RuntimeException e) {
+        // It failed already; nothing more to lose.
+      }
+    });
   }
 
   private static WriteReply parseWrite(RaftClientReply reply) {
@@ -242,6 +274,11 @@ public final class RaftTransport implements Closeable {
 
   @Override
   public void close() throws IOException {
+    List<RaftClient> clients;
+    synchronized (this) {
+      closed = true;
+      clients = List.of(laneClients);
+    }
     readers.shutdownNow();
     IOException first = null;
     try {
