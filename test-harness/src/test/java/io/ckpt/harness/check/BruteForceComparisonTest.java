@@ -1,0 +1,117 @@
+package io.ckpt.harness.check;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ckpt.harness.history.Op;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The search, with all its shortcuts, agrees with a plain enumeration of every order on
+ * thousands of small random histories, valid ones and ones with one output altered.
+ */
+class BruteForceComparisonTest {
+  private static final RegisterModel MODEL = new RegisterModel();
+
+  @Test
+  void searchAgreesWithEnumeration() {
+    Random random = new Random(7);
+    LinearizabilityChecker checker = new LinearizabilityChecker().withThreads(1);
+    int rejected = 0;
+    int cases = 5_000;
+    for (int c = 0; c < cases; c++) {
+      long seed = random.nextLong();
+      List<Op> ops = RegisterSimulation.run(seed, 2 + random.nextInt(3), 2 + random.nextInt(2), 1,
+          0.3);
+      if (random.nextInt(3) > 0) {
+        ops = mutate(ops, random);
+      }
+      boolean expected = enumerate(keyOps(ops), new ArrayList<>(), MODEL.initial());
+      LinearizabilityResult r = checker.check(ops);
+      assertThat(r.isLinearizable())
+          .as("seed %d, history:\n%s\n%s", seed, describe(ops), r.explanation())
+          .isEqualTo(expected);
+      rejected += expected ? 0 : 1;
+    }
+    System.out.printf("%d of %d random histories not linearizable%n", rejected, cases);
+    // both verdicts were exercised
+    assertThat(rejected).isBetween(cases / 10, cases - cases / 10);
+  }
+
+  /** The ops the linearizability check is about: no FAIL, no stale reads, no UNKNOWN reads. */
+  private static List<Op> keyOps(List<Op> ops) {
+    return ops.stream()
+        .filter(op -> op.outcome() != Op.Outcome.FAIL && op.kind() != Op.Kind.STALE_READ)
+        .filter(op -> op.kind() != Op.Kind.READ || op.outcome() != Op.Outcome.UNKNOWN)
+        .toList();
+  }
+
+  /** True if the remaining ops can follow {@code done} from {@code state}. */
+  private static boolean enumerate(List<Op> remaining, List<Op> done, RegisterModel.State state) {
+    if (remaining.stream().allMatch(op -> op.outcome() == Op.Outcome.UNKNOWN)) {
+      return true; // UNKNOWN ops may never take effect
+    }
+    long deadline = remaining.stream().filter(op -> op.outcome() != Op.Outcome.UNKNOWN)
+        .mapToLong(Op::completeNanos).min().orElse(Long.MAX_VALUE);
+    for (Op op : remaining) {
+      if (op.invokeNanos() > deadline) {
+        continue; // some op returned before this one was invoked: it must come first
+      }
+      RegisterModel.State next = MODEL.step(state, op);
+      if (next == null) {
+        continue;
+      }
+      List<Op> rest = new ArrayList<>(remaining);
+      rest.remove(op);
+      if (enumerate(rest, done, next)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Alters one output (or outcome) of one op. */
+  private static List<Op> mutate(List<Op> ops, Random random) {
+    List<Op> out = new ArrayList<>(ops);
+    int i = random.nextInt(out.size());
+    Op o = out.get(i);
+    int delta = random.nextBoolean() ? 1 : -1;
+    Op m = switch (random.nextInt(5)) {
+      case 0 -> copy(o, o.outcome(), o.version() + delta, o.readValue(), o.outEpoch());
+      case 1 -> copy(o, o.outcome(), o.version(), o.readValue() + delta, o.outEpoch());
+      case 2 -> copy(o, o.outcome(), o.version(), o.readValue(), o.outEpoch() + delta);
+      case 3 -> copy(o, Op.Outcome.values()[random.nextInt(5)], o.version(), o.readValue(),
+          o.outEpoch());
+      default -> shift(o, random.nextInt(400_000) - 200_000);
+    };
+    out.set(i, m);
+    return out;
+  }
+
+  private static Op copy(Op o, Op.Outcome outcome, long version, long readValue, long outEpoch) {
+    long complete = o.outcome() == Op.Outcome.UNKNOWN && outcome != Op.Outcome.UNKNOWN
+        ? o.invokeNanos() + 1_000 : o.completeNanos();
+    return new Op(o.id(), o.client(), o.key(), o.kind(), o.invokeNanos(), complete, o.value(),
+        o.expectVersion(), o.epoch(), o.owner(), o.force(), outcome, version, o.revision(),
+        readValue, outEpoch, o.appliedRevision(), o.node(), o.error());
+  }
+
+  /** The op invoked (and completed) {@code nanos} later. */
+  private static Op shift(Op o, long nanos) {
+    long complete = o.completeNanos() == Long.MAX_VALUE ? Long.MAX_VALUE
+        : o.completeNanos() + nanos;
+    return new Op(o.id(), o.client(), o.key(), o.kind(), o.invokeNanos() + nanos, complete,
+        o.value(), o.expectVersion(), o.epoch(), o.owner(), o.force(), o.outcome(), o.version(),
+        o.revision(), o.readValue(), o.outEpoch(), o.appliedRevision(), o.node(), o.error());
+  }
+
+  private static String describe(List<Op> ops) {
+    StringBuilder b = new StringBuilder();
+    for (Op op : ops) {
+      b.append("  ").append(op.describe(0)).append('\n');
+    }
+    return b.toString();
+  }
+}
