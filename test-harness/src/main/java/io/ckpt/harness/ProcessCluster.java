@@ -4,6 +4,7 @@ import io.ckpt.client.PeerAddress;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,30 +19,118 @@ import java.util.Map;
  * project root comes from the {@code ckpt.home} system property (the test-harness pom sets it).
  */
 public final class ProcessCluster implements AutoCloseable {
+  /** Node i (0-based) sees the others through proxies bound on this address + i (see {@link #viewAddress}). */
+  private static final int VIEW_ADDRESS_BASE = 0x7f4d0001; // 127.77.0.1
   private final Path dir;
   private final List<PeerAddress> peers;
   private final List<String> jvmArgs;
+  private final Map<String, String> properties;
+  private final boolean routed;
   private final Map<String, Process> running = new LinkedHashMap<>();
 
-  private ProcessCluster(Path dir, List<PeerAddress> peers, List<String> jvmArgs) {
-    this.dir = dir;
-    this.peers = peers;
-    this.jvmArgs = jvmArgs;
+  private ProcessCluster(Builder b) {
+    this.dir = TempDirs.create("ckpt-proc-");
+    this.peers = FreePorts.loopbackPeers(b.nodes);
+    this.jvmArgs = List.copyOf(b.jvmArgs);
+    this.properties = Map.copyOf(b.properties);
+    this.routed = b.routed;
+  }
+
+  public static Builder builder() {
+    return new Builder();
   }
 
   /** Starts {@code n} server processes, each JVM run with {@code jvmArgs} (e.g. {@code -Xmx256m}). */
   public static ProcessCluster start(int n, String... jvmArgs) {
-    List<PeerAddress> peers = FreePorts.loopbackPeers(n);
-    ProcessCluster c = new ProcessCluster(TempDirs.create("ckpt-proc-"), peers, List.of(jvmArgs));
+    return builder().nodes(n).jvmArgs(jvmArgs).start();
+  }
+
+  /** Options of a {@link ProcessCluster}. */
+  public static final class Builder {
+    private int nodes = 3;
+    private final List<String> jvmArgs = new ArrayList<>();
+    private final Map<String, String> properties = new LinkedHashMap<>();
+    private boolean routed;
+    private boolean startNodes = true;
+
+    public Builder nodes(int n) {
+      if (n < 1 || n > 9) {
+        throw new IllegalArgumentException("nodes must be 1..9, not " + n);
+      }
+      this.nodes = n;
+      return this;
+    }
+
+    public Builder jvmArgs(String... args) {
+      jvmArgs.addAll(List.of(args));
+      return this;
+    }
+
+    /** A server property ({@code ckpt server -D KEY=VALUE}) for every node. */
+    public Builder property(String key, String value) {
+      properties.put(key, value);
+      return this;
+    }
+
+    /**
+     * Routes every peer link through an address of its own: node i reaches node j at
+     * {@link #linkAddress}(i, j), where the caller must run a proxy (see
+     * {@code io.ckpt.harness.net}) forwarding to {@link #nodeAddress}(j). Clients still connect
+     * to the nodes directly.
+     */
+    public Builder routedPeerLinks() {
+      this.routed = true;
+      return this;
+    }
+
+    /** Creates the cluster without starting its nodes (to set up proxies first). */
+    public Builder deferStart() {
+      this.startNodes = false;
+      return this;
+    }
+
+    public ProcessCluster start() {
+      ProcessCluster c = new ProcessCluster(this);
+      if (startNodes) {
+        c.startAll();
+      }
+      return c;
+    }
+  }
+
+  /** Starts every node that is not running. */
+  public synchronized void startAll() {
     try {
       for (PeerAddress p : peers) {
-        c.start(p.id());
+        if (!running.containsKey(p.id())) {
+          start(p.id());
+        }
       }
     } catch (RuntimeException e) {
-      c.close();
+      close();
       throw e;
     }
-    return c;
+  }
+
+  /** Where node {@code to} really listens. */
+  public InetSocketAddress nodeAddress(String to) {
+    PeerAddress p = peer(to);
+    return new InetSocketAddress(p.host(), p.port());
+  }
+
+  /** Where node {@code from} connects to reach node {@code to} when peer links are routed. */
+  public InetSocketAddress linkAddress(String from, String to) {
+    return new InetSocketAddress(viewAddress(from), peer(to).port());
+  }
+
+  private String viewAddress(String node) {
+    int ip = VIEW_ADDRESS_BASE + peers.indexOf(peer(node));
+    return (ip >>> 24) + "." + (ip >>> 16 & 0xff) + "." + (ip >>> 8 & 0xff) + "." + (ip & 0xff);
+  }
+
+  private PeerAddress peer(String id) {
+    return peers.stream().filter(p -> p.id().equals(id)).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no node " + id));
   }
 
   public static Path home() {
@@ -78,9 +167,22 @@ public final class ProcessCluster implements AutoCloseable {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(chronicleFlags());
+    // As bin/ckpt runs servers (a one-thread common pool makes Ratis start a thread per append).
+    cmd.add("-Djava.util.concurrent.ForkJoinPool.common.parallelism=2");
+    String serverPeers = peersSpec();
+    if (routed) {
+      // The group's addresses name "localhost"; each node resolves it to its own view address,
+      // where the proxies of its outgoing links listen. The node itself binds the real address.
+      cmd.add("-Djdk.net.hosts.file=" + writeHostsFile(id));
+      serverPeers = PeerAddress.format(peers.stream().map(p -> new PeerAddress(p.id(), "localhost", p.port())).toList());
+    }
     cmd.addAll(jvmArgs);
-    cmd.addAll(List.of("-jar", jar().toString(), "server", "--id", id, "--peers", peersSpec(),
+    cmd.addAll(List.of("-jar", jar().toString(), "server", "--id", id, "--peers", serverPeers,
         "--dir", dir.resolve(id).toString()));
+    if (routed) {
+      cmd.addAll(List.of("-D", "raft.grpc.server.host=" + peer(id).host()));
+    }
+    properties.forEach((k, v) -> cmd.addAll(List.of("-D", k + "=" + v)));
     try {
       File log = dir.resolve(id + ".log").toFile();
       Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
@@ -89,6 +191,27 @@ public final class ProcessCluster implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private Path writeHostsFile(String id) {
+    Path hosts = dir.resolve(id + ".hosts");
+    try {
+      String self = java.net.InetAddress.getLocalHost().getHostName();
+      Files.writeString(hosts, viewAddress(id) + " localhost " + self + "\n");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return hosts;
+  }
+
+  /** The data directory of a node (its {@code raft/} and {@code store/}). */
+  public Path nodeDir(String id) {
+    return dir.resolve(peer(id).id());
+  }
+
+  /** The ids of the nodes whose processes are running. */
+  public synchronized List<String> runningIds() {
+    return running.entrySet().stream().filter(e -> e.getValue().isAlive()).map(Map.Entry::getKey).toList();
   }
 
   /** SIGKILL: the process gets no chance to clean up. */

@@ -4,6 +4,7 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine;
@@ -46,6 +47,9 @@ public final class CkptCommand implements Callable<Integer> {
   /** Parses and runs {@code args}; returns the exit code. Never throws. */
   public static int run(CkptCommand root, String... args) {
     CommandLine cl = new CommandLine(root);
+    for (CkptSubcommand extra : ServiceLoader.load(CkptSubcommand.class)) {
+      cl.addSubcommand(extra);
+    }
     Errors errors = new Errors();
     cl.setOut(new PrintWriter(root.out, true, StandardCharsets.UTF_8))
         .setErr(new PrintWriter(root.err, true, StandardCharsets.UTF_8))

@@ -38,7 +38,7 @@ public final class VerboseOption {
    * down makes the Ratis client log retries and stack traces, while the command itself reports
    * the outcome in one line. Servers keep Ratis warnings; {@code --verbose} keeps everything.
    */
-  static void muteRatis() {
+  public static void muteRatis() {
     if (LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx) {
       ctx.getLogger("org.apache.ratis").setLevel(Level.OFF);
       ctx.getLogger("org.apache.ratis.thirdparty").setLevel(Level.OFF);

@@ -1,0 +1,33 @@
+package io.ckpt.harness.chaos;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.ckpt.harness.check.Verdict;
+import io.ckpt.harness.history.Op;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The chaos run CI does on every change: 5 server processes, 8 clients, every kind of fault, for
+ * {@code ckpt.chaos.duration} (2 minutes by default), seed {@code ckpt.chaos.seed}. Every checker
+ * must pass. The history, timeline and summary stay in {@code target/chaos-ci} for a post-mortem.
+ */
+class ChaosScheduleTest {
+  @Test
+  void aSeededFaultScheduleKeepsEveryPromise() throws Exception {
+    Duration duration = io.ckpt.client.util.Durations.parse(System.getProperty("ckpt.chaos.duration", "2m"));
+    long seed = Long.getLong("ckpt.chaos.seed", 20261126L);
+    ChaosOptions options = new ChaosOptions(5, duration, 8, 4, seed, Path.of("target", "chaos-ci"),
+        List.of(Fault.Kind.values()), Duration.ofSeconds(5));
+
+    ChaosReport report = new ChaosRun(options, System.out).run();
+    System.out.println(report.text());
+
+    assertThat(report.injected()).as("faults injected").isGreaterThan(3);
+    assertThat(report.ops().stream().filter(o -> o.kind() == Op.Kind.PUT && o.outcome() == Op.Outcome.OK).count())
+        .as("acknowledged writes").isGreaterThan(50);
+    assertThat(report.verdict()).as(report.text()).isEqualTo(Verdict.PASS);
+  }
+}
