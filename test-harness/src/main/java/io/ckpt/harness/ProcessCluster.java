@@ -164,6 +164,10 @@ public final class ProcessCluster implements AutoCloseable {
   }
 
   public synchronized void start(String id) {
+    Process previous = running.get(id);
+    if (previous != null && previous.isAlive()) {
+      throw new IllegalStateException("node " + id + " is already running");
+    }
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(chronicleFlags());
@@ -235,6 +239,22 @@ public final class ProcessCluster implements AutoCloseable {
   public synchronized boolean isAlive(String id) {
     Process p = running.get(id);
     return p != null && p.isAlive();
+  }
+
+  /**
+   * How a node's process ended ({@code exit 1} and the last line it printed), or
+   * {@code running} / {@code not started}.
+   */
+  public synchronized String exitStatus(String id) {
+    Process p = running.get(id);
+    if (p == null) {
+      return "not started";
+    }
+    if (p.isAlive()) {
+      return "running";
+    }
+    String[] lines = log(id).strip().split("\n");
+    return "exit " + p.exitValue() + ": " + lines[lines.length - 1];
   }
 
   /** The operating-system process id of a running node. */

@@ -159,10 +159,10 @@ final class ChaosClient implements Runnable {
 
   /** A load is a linearizable read of the latest version into the client's local store. */
   private void load(String key) {
-    LocalStore local = store();
     long id = history.invoke(index, Call.read(key));
     Reply reply;
     try {
+      LocalStore local = store();
       SegmentInfo i = client.load(key, local);
       lastSeenVersion.put(key, i.version());
       reply = Reply.read(i.version(), i.revision(), valueOf(local.read(key))).from(i.node());

@@ -88,9 +88,14 @@ public final class ChaosRun {
           pool.submit(new ChaosClient(i, c, history, keys, nodeIds(cluster), options.seed(),
               out.resolve("local/c" + i), stop::get));
         }
-        pool.submit(() -> {
-          nemesis.run(plan, clientsStart, stop::get);
-          return null;
+        pool.execute(() -> {
+          try {
+            nemesis.run(plan, clientsStart, stop::get);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          } catch (RuntimeException e) {
+            timeline.event("the nemesis stopped: " + e);
+          }
         });
         reportProgress(history, clientsStart, stop);
         stop.set(true);
@@ -118,6 +123,7 @@ public final class ChaosRun {
       reports.add(AckedWritesChecker.check(ops, finals, RETAIN));
       reports.add(replicasAgree(admin, cluster));
       reports.add(corruptReads(ops));
+      reports.add(nodesStayedUp(nemesis.unexpectedExits()));
       ChaosReport report = new ChaosReport(options, ops, plan, timeline.lines(), nemesis.injected(), convergence,
           reports, Duration.ofNanos(System.nanoTime() - start));
       Files.writeString(out.resolve("summary.txt"), report.text());
@@ -241,6 +247,13 @@ public final class ChaosRun {
     }
     return new Report("replicas", Verdict.FAIL, "nodes never reached the same revision to compare", 
         prints.stream().map(Object::toString).toList());
+  }
+
+  /** Faults stop and restart nodes; a node must never end by itself (crash, refusal to start). */
+  private static Report nodesStayedUp(List<String> exits) {
+    return new Report("nodes", exits.isEmpty() ? Verdict.PASS : Verdict.FAIL,
+        exits.isEmpty() ? "no node ended unless a fault stopped it" : exits.size() + " times a node ended on its own",
+        exits);
   }
 
   /** Reads that failed their checksum: the client refused them (good) but a node held bad bytes. */

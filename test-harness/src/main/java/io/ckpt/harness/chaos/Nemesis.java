@@ -34,6 +34,7 @@ final class Nemesis {
   private final Set<String> frozen = new HashSet<>();
   private int injected;
   private boolean active;
+  private final List<String> unexpectedExits = new ArrayList<>();
 
   Nemesis(ProcessCluster cluster, LinkTable links, Supplier<Optional<String>> leader, Timeline timeline, long seed) {
     this.cluster = cluster;
@@ -61,9 +62,14 @@ final class Nemesis {
         synchronized (this) {
           injected++;
         }
-        start(f, targets);
         synchronized (this) {
           active = true;
+        }
+        try {
+          start(f, targets);
+        } catch (RuntimeException e) {
+          // A node that died on its own cannot be frozen or signalled: note it and carry on.
+          timeline.event("       could not inject: " + e.getMessage());
         }
         if (f.kind() != Fault.Kind.RESET && !links.describe().equals("none")) {
           timeline.event("       network: " + links.describe());
@@ -128,7 +134,11 @@ final class Nemesis {
     }
   }
 
-  /** Ends every fault: links pass, frozen nodes continue, stopped nodes start again. */
+  /**
+   * Ends every fault: links pass, frozen nodes continue, stopped nodes start again. A node whose
+   * process ended although no fault stopped it is reported (it crashed or refused to start: its
+   * log says why) and started again.
+   */
   synchronized void healAll() {
     links.heal();
     frozen.forEach(cluster::resume);
@@ -139,6 +149,19 @@ final class Nemesis {
       timeline.event("heal");
       active = false;
     }
+    for (String id : nodes) {
+      if (!cluster.isAlive(id)) {
+        String exit = cluster.exitStatus(id);
+        unexpectedExits.add(id + " (" + exit + ")");
+        timeline.event("       " + id + " had ended on its own (" + exit + "): restarting it");
+        cluster.start(id);
+      }
+    }
+  }
+
+  /** Nodes whose process ended while no fault was stopping them, with how they ended. */
+  synchronized List<String> unexpectedExits() {
+    return List.copyOf(unexpectedExits);
   }
 
   /** Flips a few bytes at random places in a random Chronicle file of the store; says where. */
