@@ -13,13 +13,16 @@ import io.ckpt.statemachine.store.SegmentStore;
 import io.ckpt.statemachine.store.StoreCorruptException;
 import io.ckpt.statemachine.store.StoreSettings;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.Message;
@@ -47,15 +50,20 @@ import org.slf4j.LoggerFactory;
  * Adapts Ratis to a {@link SegmentStore}: admission in {@link #startTransaction} (on the
  * leader, before the log), deterministic apply, linearizable and stale queries, and snapshots.
  *
- * <p>Durability: the Raft log is the truth. On a clean stop the store is marked clean and
- * reused; after a crash it is rebuilt from the latest snapshot and Ratis replays the log from
- * there (re-applying an entry the store already holds changes nothing).
+ * <p>Durability: the Raft log is the truth. On a clean stop the store is sealed (see
+ * {@link StoreSeal}) and reused if its files still match the seal; after a crash, or when the
+ * files were damaged, it is rebuilt from the newest intact snapshot and Ratis replays the log
+ * from there (re-applying an entry the store already holds changes nothing). Damaged snapshots
+ * are moved aside. The node keeps a {@link LogWatermark} so a restart can tell whether its Raft
+ * log lost entries.
  */
 public final class CheckpointStateMachine extends BaseStateMachine {
   private static final Logger LOG = LoggerFactory.getLogger(CheckpointStateMachine.class);
-  static final String CLEAN_MARKER = "CLEAN";
+  static final String CLEAN_MARKER = StoreSeal.FILE_NAME;
 
   private final Path storeDir;
+  private final Path watermarkFile;
+  private volatile LogWatermark watermark;
   private final StoreSettings settings;
   private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
   private final Reservations reservations = new Reservations();
@@ -68,7 +76,16 @@ public final class CheckpointStateMachine extends BaseStateMachine {
   private volatile String failure;
 
   public CheckpointStateMachine(Path storeDir, StoreSettings settings, long snapshotTriggerBytes) {
+    this(storeDir, storeDir.resolveSibling(LogWatermark.FILE_NAME), settings, snapshotTriggerBytes);
+  }
+
+  /**
+   * @param storeDir the store's directory
+   * @param watermarkFile where the {@link LogWatermark} is kept (beside the Raft log, outside the store)
+   */
+  public CheckpointStateMachine(Path storeDir, Path watermarkFile, StoreSettings settings, long snapshotTriggerBytes) {
     this.storeDir = storeDir;
+    this.watermarkFile = watermarkFile;
     this.settings = settings;
     this.snapshotTrigger = new SnapshotTrigger(snapshotTriggerBytes);
   }
@@ -86,24 +103,138 @@ public final class CheckpointStateMachine extends BaseStateMachine {
   private void open(RaftServer raftServer, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
     super.initialize(raftServer, groupId, raftStorage);
     this.server = raftServer;
+    prepare(raftServer.getId().toString(), raftStorage.getStorageDir().getRoot().toPath());
+    watermark = LogWatermark.open(watermarkFile);
     storage.init(raftStorage);
-    store = SegmentStore.open(storeDir, settings);
-    Path marker = storeDir.resolve(CLEAN_MARKER);
-    boolean clean = Files.exists(marker);
-    Files.deleteIfExists(marker);
-    SingleFileSnapshotInfo snapshot = storage.loadLatestSnapshot();
-    long snapshotIndex = snapshot == null ? 0 : snapshot.getIndex();
-    if (clean && store.appliedRevision() >= snapshotIndex) {
-      LOG.info("{}: reusing the cleanly closed store at revision {}", raftServer.getId(), store.appliedRevision());
-    } else {
-      LOG.info("{}: rebuilding the store from {} (store was {})", raftServer.getId(),
-          snapshot == null ? "an empty state" : "snapshot " + snapshot.getTermIndex(), clean ? "behind" : "not closed cleanly");
-      restore(snapshot);
-    }
     if (store.appliedRevision() > 0) {
       updateLastAppliedTermIndex(store.appliedTerm(), store.appliedRevision());
     }
     resetLeaseClock();
+  }
+
+  /**
+   * Brings the store to a trusted state: reuses it if it was sealed on a clean close and its
+   * files still match the seal, else rebuilds it from the newest intact snapshot (the Raft log
+   * replays the rest once Ratis runs). Nodes call this before starting Ratis, so a node that
+   * cannot rebuild itself refuses to start with one clear message; {@link #initialize} calls
+   * it otherwise. Idempotent.
+   *
+   * @param groupDir the group's Raft storage directory ({@code current/} log, {@code sm/} snapshots)
+   * @throws DamagedStorageException if no usable state can be found on this node
+   */
+  public synchronized void prepare(String nodeId, Path groupDir) throws IOException {
+    if (store != null) {
+      return;
+    }
+    Optional<StoreSeal> seal = takeSeal(nodeId);
+    boolean reuse = seal.isPresent();
+    if (reuse) {
+      Optional<String> damage = seal.get().verify(storeDir);
+      if (damage.isPresent()) {
+        LOG.warn("{}: the store in {} is damaged: {}; rebuilding it from the latest snapshot and the Raft log",
+            nodeId, storeDir, damage.get());
+        reuse = false;
+      }
+    }
+    SegmentStore s = openStore(nodeId, reuse);
+    try {
+      List<SnapshotFiles.Snapshot> snapshots = SnapshotFiles.list(groupDir.resolve("sm"));
+      long latest = snapshots.isEmpty() ? RaftLog.INVALID_LOG_INDEX : snapshots.get(0).index();
+      // Ratis resumes applying after its latest snapshot, so a reused store must be exactly at that
+      // snapshot: a store ahead of it would see older entries again (and Ratis's updater fails on
+      // them). Ratis snapshots on a clean stop, so a sealed store normally is.
+      if (reuse && s.appliedRevision() == seal.get().applied() && s.appliedRevision() == Math.max(latest, 0)) {
+        LOG.info("{}: reusing the cleanly closed store at revision {} (its files match their seal)", nodeId,
+            s.appliedRevision());
+      } else {
+        if (reuse) {
+          LOG.info("{}: the store is at revision {} but the latest snapshot at {}; rebuilding it", nodeId,
+              s.appliedRevision(), latest);
+          s.close();
+          s = openStore(nodeId, false);
+        }
+        rebuild(nodeId, s, snapshots, groupDir.resolve("current"));
+      }
+    } catch (IOException | RuntimeException e) {
+      s.close();
+      throw e;
+    }
+    store = s;
+  }
+
+  private Optional<StoreSeal> takeSeal(String id) throws IOException {
+    try {
+      return StoreSeal.take(storeDir);
+    } catch (StoreSeal.DamagedSealException e) {
+      LOG.warn("{}: {}; treating the store as not closed cleanly", id, e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Opens the store: the existing files when they are trusted, else fresh empty ones. A trusted
+   * store that Chronicle cannot open is discarded too: it is rebuilt, never fatal.
+   */
+  private SegmentStore openStore(String id, boolean reuse) throws IOException {
+    if (reuse) {
+      try {
+        return SegmentStore.open(storeDir, settings);
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("{}: cannot open the store in {} ({}); rebuilding it", id, storeDir, e.toString());
+      }
+    }
+    StoreSeal.discard(storeDir);
+    try {
+      return SegmentStore.open(storeDir, settings);
+    } catch (RuntimeException e) {
+      throw new IOException("cannot create a store in " + storeDir + ": " + e, e);
+    }
+  }
+
+  /**
+   * Fills the (empty) store from the newest snapshot that is intact and that the Raft log
+   * continues from; damaged snapshots are moved aside. Without such a snapshot the store can
+   * start empty only if the log still begins at its first entry. Otherwise the node refuses to
+   * start: its log is intact but begins after the state it would need, which only its peers hold.
+   */
+  private void rebuild(String id, SegmentStore target, List<SnapshotFiles.Snapshot> snapshots, Path logDir)
+      throws IOException {
+    OptionalLong firstLog = SnapshotFiles.firstLogIndex(logDir);
+    // The oldest state the log can be replayed from. Without log files the node must not go back
+    // behind its newest snapshot: it would forget entries it had (and could vote as if it never had them).
+    long oldestUsable = firstLog.isPresent() ? firstLog.getAsLong() - 1
+        : snapshots.isEmpty() ? RaftLog.INVALID_LOG_INDEX : snapshots.get(0).index();
+    List<String> damaged = new ArrayList<>();
+    for (SnapshotFiles.Snapshot s : snapshots) {
+      if (s.index() < oldestUsable) {
+        break;
+      }
+      try {
+        SnapshotFiles.restore(target, s.file(), s.md5());
+        LOG.info("{}: rebuilt the store from snapshot {}", id, s.termIndex());
+        if (!damaged.isEmpty()) {
+          LOG.warn("{}: older snapshot {} replaces the damaged {}", id, s.termIndex(), damaged);
+        }
+        return;
+      } catch (StoreCorruptException e) {
+        Path moved = SnapshotFiles.moveAside(s.file());
+        damaged.add(s.file() + " (" + e.getMessage() + "; moved to " + moved.getFileName() + ")");
+        LOG.error("{}: snapshot {} is damaged: {}; moved it to {}", id, s.file(), e.getMessage(), moved);
+        target.clear();
+      }
+    }
+    if (oldestUsable <= RaftLog.INVALID_LOG_INDEX) {
+      target.clear();
+      LOG.info("{}: rebuilding the store from an empty state{}", id,
+          damaged.isEmpty() ? "" : " and the whole Raft log (the snapshots were damaged)");
+      return;
+    }
+    String why = damaged.isEmpty() ? "there is no snapshot" : "snapshot " + String.join(", ", damaged) + " is damaged";
+    throw new DamagedStorageException("node " + id + " cannot rebuild its store: " + why + ", and its Raft log in "
+        + logDir + (firstLog.isPresent() ? " starts at index " + firstLog.getAsLong() + " (earlier entries were purged"
+        + " after that snapshot), so the state before it exists only on the other nodes"
+        : " is empty, so the state of the snapshot exists only on the other nodes") + "; "
+        + DamagedStorageException.rebuildFromPeersAdvice(storeDir.getParent()));
   }
 
   private void resetLeaseClock() {
@@ -146,15 +277,11 @@ public final class CheckpointStateMachine extends BaseStateMachine {
       return;
     }
     Path file = snapshot.getFile().getPath();
-    MD5Hash md5 = snapshot.getFile().getFileDigest();
-    if (md5 != null) {
-      MD5FileUtil.verifySavedMD5(file.toFile(), md5);
-    }
-    try (InputStream in = Files.newInputStream(file)) {
-      store.restoreSnapshot(in);
+    try {
+      SnapshotFiles.restore(store, file, snapshot.getFile().getFileDigest());
     } catch (StoreCorruptException e) {
-      throw new IOException("snapshot " + file + " is damaged: " + e.getMessage()
-          + "; move it aside so the node can catch up from its peers", e);
+      store.clear();
+      throw new DamagedStorageException("snapshot " + file + " is damaged: " + e.getMessage(), e);
     }
   }
 
@@ -258,7 +385,33 @@ public final class CheckpointStateMachine extends BaseStateMachine {
     } catch (InvalidProtocolBufferException e) {
       QueryReply reply = QueryReply.newBuilder().setStatus(Status.INVALID).setMessage("unreadable query").build();
       return CompletableFuture.completedFuture(RaftMessages.of(reply));
+    } catch (StoreCorruptException e) {
+      // A damaged record found while serving: a clear error, never a guess.
+      LOG.error("{}: store damaged: {}", server.getId(), e.getMessage());
+      QueryReply reply = QueryReply.newBuilder().setStatus(Status.CORRUPT)
+          .setMessage("the store on this node is damaged: " + e.getMessage()).build();
+      return CompletableFuture.completedFuture(RaftMessages.of(reply));
     }
+  }
+
+  /** Ratis is about to force the log up to {@code index}: the previous flush is durable. */
+  @Override
+  public CompletableFuture<Void> flush(long index) {
+    LogWatermark w = watermark;
+    if (w != null) {
+      w.flushing(index);
+    }
+    return CompletableFuture.completedFuture(null);
+  }
+
+  /** Ratis is about to drop log entries from {@code index} on. */
+  @Override
+  public CompletableFuture<Void> truncate(long index) {
+    LogWatermark w = watermark;
+    if (w != null) {
+      w.truncating(index);
+    }
+    return CompletableFuture.completedFuture(null);
   }
 
   @Override
@@ -310,20 +463,42 @@ public final class CheckpointStateMachine extends BaseStateMachine {
     super.close();
     snapshotTrigger.close();
     watches.close();
+    recordFlushedLog();
     SegmentStore s = store;
     if (s != null) {
       long applied = s.appliedRevision();
       s.close();
+      store = null;
+      if (failure != null) {
+        // A failed apply may have left the store half-changed: no seal, so it is rebuilt on restart.
+        LOG.warn("{}: not sealing the store after a failed apply; it is rebuilt on restart", server.getId());
+        return;
+      }
       // Chronicle Map writes through mmap: force the files before declaring the store clean.
       try (var files = Files.list(storeDir)) {
         for (Path f : (Iterable<Path>) files::iterator) {
           forceToDisk(f);
         }
       }
-      Path marker = storeDir.resolve(CLEAN_MARKER);
-      Files.writeString(marker, Long.toString(applied));
-      forceToDisk(marker);
-      store = null;
+      StoreSeal.write(storeDir, applied);
+    }
+  }
+
+  /** On stop, everything the log flushed is durable: record it exactly (crashes leave it one flush behind). */
+  private void recordFlushedLog() {
+    LogWatermark w = watermark;
+    if (w == null) {
+      return;
+    }
+    try {
+      w.flushed(server.getDivision(getGroupId()).getRaftLog().getFlushIndex());
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("{}: cannot read the log's flush index on close: {}", server.getId(), e.toString());
+    }
+    try {
+      w.close();
+    } catch (IOException e) {
+      LOG.debug("{}: closing the log watermark: {}", server.getId(), e.toString());
     }
   }
 

@@ -3,6 +3,8 @@ package io.ckpt.server.node;
 import io.ckpt.client.internal.RaftGroups;
 import io.ckpt.statemachine.CheckpointStateMachine;
 import io.ckpt.statemachine.CkptStoreConfigKeys;
+import io.ckpt.statemachine.DamagedStorageException;
+import io.ckpt.statemachine.LogWatermark;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
@@ -11,6 +13,7 @@ import java.nio.file.Path;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.storage.RaftStorage;
 
 /** One running ckpt node: a Ratis server with a {@link CheckpointStateMachine}. */
@@ -37,22 +40,47 @@ public final class CkptNode implements Closeable {
     prepareDir(raftDir);
     prepareDir(storeDir);
     RaftProperties p = options.apply(CkptServerConfigKeys.defaults(raftDir.toFile(), options.self().port()), x -> { });
-    CheckpointStateMachine sm = new CheckpointStateMachine(storeDir, CkptStoreConfigKeys.storeSettings(p),
+    Path watermark = dir.resolve(LogWatermark.FILE_NAME);
+    Path groupDir = raftDir.resolve(RaftGroups.GROUP_ID.getUuid().toString());
+    // Before Ratis reads anything: refuse a damaged log, and bring the store to a trusted state
+    // (or refuse if it cannot be), each with one clear message (see LogVerifier, prepare).
+    LogVerifier.verify(options.id(), dir, groupDir, watermark,
+        RaftServerConfigKeys.Log.Appender.bufferByteLimit(p).getSizeInt());
+    CheckpointStateMachine sm = new CheckpointStateMachine(storeDir, watermark, CkptStoreConfigKeys.storeSettings(p),
         CkptStoreConfigKeys.snapshotBytes(p).getSize());
-    RaftServer server = RaftServer.newBuilder()
-        .setServerId(RaftPeerId.valueOf(options.id()))
-        .setGroup(RaftGroups.group(options.peers()))
-        .setStateMachine(sm)
-        .setProperties(p)
-        .setOption(RaftStorage.StartupOption.RECOVER)
-        .build();
+    sm.prepare(options.id(), groupDir);
+    RaftServer server = null;
     try {
+      server = RaftServer.newBuilder()
+          .setServerId(RaftPeerId.valueOf(options.id()))
+          .setGroup(RaftGroups.group(options.peers()))
+          .setStateMachine(sm)
+          .setProperties(p)
+          .setOption(RaftStorage.StartupOption.RECOVER)
+          .build();
       server.start();
     } catch (IOException | RuntimeException e) {
-      server.close();
+      if (server != null) {
+        server.close();
+      }
+      sm.close(); // the store was opened by prepare; closing twice is harmless
+      java.util.Optional<DamagedStorageException> damage = damageIn(e);
+      if (damage.isPresent()) {
+        throw damage.get();
+      }
       throw e;
     }
     return new CkptNode(options, server, sm, p);
+  }
+
+  /** A refusal to start because of damaged files, found under Ratis's wrappers: reported as it is. */
+  private static java.util.Optional<DamagedStorageException> damageIn(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof DamagedStorageException d) {
+        return java.util.Optional.of(d);
+      }
+    }
+    return java.util.Optional.empty();
   }
 
   private static void prepareDir(Path dir) throws IOException {
