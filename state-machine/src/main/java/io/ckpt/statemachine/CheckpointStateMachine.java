@@ -146,6 +146,9 @@ public final class CheckpointStateMachine extends BaseStateMachine {
       if (reuse && s.appliedRevision() == seal.get().applied() && s.appliedRevision() == Math.max(latest, 0)) {
         LOG.info("{}: reusing the cleanly closed store at revision {} (its files match their seal)", nodeId,
             s.appliedRevision());
+        if (!snapshots.isEmpty()) {
+          repairSnapshot(nodeId, s, snapshots.get(0));
+        }
       } else {
         if (reuse) {
           LOG.info("{}: the store is at revision {} but the latest snapshot at {}; rebuilding it", nodeId,
@@ -160,6 +163,21 @@ public final class CheckpointStateMachine extends BaseStateMachine {
       throw e;
     }
     store = s;
+  }
+
+  /**
+   * The latest snapshot is what this node would send a follower that fell behind its log, with
+   * the recorded MD5, which the follower checks: a damaged one would be refused again and again.
+   * The reused store is verified and at the snapshot's revision, so a damaged or unrecorded
+   * snapshot is written again from it.
+   */
+  private static void repairSnapshot(String nodeId, SegmentStore s, SnapshotFiles.Snapshot latest) throws IOException {
+    if (latest.md5() != null && latest.md5().equals(MD5FileUtil.computeMd5ForFile(latest.file().toFile()))) {
+      return;
+    }
+    LOG.warn("{}: snapshot {} does not match its MD5{}; writing it again from the verified store", nodeId,
+        latest.file(), latest.md5() == null ? " (none recorded)" : "");
+    SnapshotFiles.write(s, latest.file());
   }
 
   private Optional<StoreSeal> takeSeal(String id) throws IOException {
@@ -427,16 +445,7 @@ public final class CheckpointStateMachine extends BaseStateMachine {
       return latest == null ? applied.getIndex() : latest.getIndex();
     }
     Path file = storage.getSnapshotFile(applied.getTerm(), applied.getIndex()).toPath();
-    Path tmp = file.resolveSibling(file.getFileName() + ".writing");
-    try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-        StandardOpenOption.WRITE)) {
-      s.writeSnapshot(out);
-    }
-    try (var ch = java.nio.channels.FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-      ch.force(true);
-    }
-    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    MD5Hash md5 = MD5FileUtil.computeAndSaveMd5ForFile(file.toFile());
+    MD5Hash md5 = SnapshotFiles.write(s, file);
     storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(file, md5), applied));
     snapshotTrigger.snapshotTaken();
     LOG.info("{}: snapshot taken at {} ({} bytes)", server.getId(), applied, Files.size(file));

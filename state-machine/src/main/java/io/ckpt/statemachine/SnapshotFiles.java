@@ -5,12 +5,15 @@ import io.ckpt.statemachine.store.StoreCorruptException;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -91,6 +94,30 @@ final class SnapshotFiles {
           MD5FileUtil.getDigestFileForFile(file.toFile()).getName(), recorded);
       MD5FileUtil.saveMD5File(file.toFile(), actual);
     }
+  }
+
+  /**
+   * Writes a snapshot of {@code store} to {@code file}: to a temporary file first, forced, then
+   * moved into place, then its .md5. A failed write (e.g. a full disk) leaves no partial file.
+   */
+  static MD5Hash write(SegmentStore store, Path file) throws IOException {
+    Path tmp = file.resolveSibling(file.getFileName() + ".writing");
+    try {
+      try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+          StandardOpenOption.WRITE)) {
+        store.writeSnapshot(out);
+      }
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+        ch.force(true);
+      }
+      Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException | RuntimeException e) {
+      Files.deleteIfExists(tmp);
+      throw e;
+    }
+    MD5Hash md5 = MD5FileUtil.computeMd5ForFile(file.toFile());
+    MD5FileUtil.saveMD5File(file.toFile(), md5);
+    return md5;
   }
 
   /** Moves a damaged snapshot (and its .md5) aside, out of Ratis's sight; returns the new path. */
