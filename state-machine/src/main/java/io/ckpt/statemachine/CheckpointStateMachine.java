@@ -8,6 +8,7 @@ import io.ckpt.protocol.Query;
 import io.ckpt.protocol.QueryReply;
 import io.ckpt.protocol.Status;
 import io.ckpt.protocol.WriteReply;
+import io.ckpt.statemachine.store.NoRoomForVolumeException;
 import io.ckpt.statemachine.store.Rejected;
 import io.ckpt.statemachine.store.SegmentStore;
 import io.ckpt.statemachine.store.StoreCorruptException;
@@ -64,6 +65,9 @@ public final class CheckpointStateMachine extends BaseStateMachine {
   private final Path storeDir;
   private final Path watermarkFile;
   private volatile LogWatermark watermark;
+  private final long diskReserveBytes;
+  private volatile DiskGuard diskGuard;
+  private final CompletableFuture<String> stopped = new CompletableFuture<>();
   private final StoreSettings settings;
   private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
   private final Reservations reservations = new Reservations();
@@ -76,16 +80,20 @@ public final class CheckpointStateMachine extends BaseStateMachine {
   private volatile String failure;
 
   public CheckpointStateMachine(Path storeDir, StoreSettings settings, long snapshotTriggerBytes) {
-    this(storeDir, storeDir.resolveSibling(LogWatermark.FILE_NAME), settings, snapshotTriggerBytes);
+    this(storeDir, storeDir.resolveSibling(LogWatermark.FILE_NAME), settings, snapshotTriggerBytes,
+        CkptStoreConfigKeys.DISK_RESERVE_DEFAULT.getSize());
   }
 
   /**
    * @param storeDir the store's directory
    * @param watermarkFile where the {@link LogWatermark} is kept (beside the Raft log, outside the store)
+   * @param diskReserveBytes disk space the leader keeps free by refusing writes (see {@link DiskGuard})
    */
-  public CheckpointStateMachine(Path storeDir, Path watermarkFile, StoreSettings settings, long snapshotTriggerBytes) {
+  public CheckpointStateMachine(Path storeDir, Path watermarkFile, StoreSettings settings, long snapshotTriggerBytes,
+      long diskReserveBytes) {
     this.storeDir = storeDir;
     this.watermarkFile = watermarkFile;
+    this.diskReserveBytes = diskReserveBytes;
     this.settings = settings;
     this.snapshotTrigger = new SnapshotTrigger(snapshotTriggerBytes);
   }
@@ -104,6 +112,7 @@ public final class CheckpointStateMachine extends BaseStateMachine {
     super.initialize(raftServer, groupId, raftStorage);
     this.server = raftServer;
     prepare(raftServer.getId().toString(), raftStorage.getStorageDir().getRoot().toPath());
+    diskGuard = new DiskGuard(List.of(raftStorage.getStorageDir().getRoot().toPath(), storeDir), diskReserveBytes);
     watermark = LogWatermark.open(watermarkFile);
     storage.init(raftStorage);
     if (store.appliedRevision() > 0) {
@@ -312,13 +321,23 @@ public final class CheckpointStateMachine extends BaseStateMachine {
   public TransactionContext startTransaction(RaftClientRequest request) throws IOException {
     TransactionContext trx = super.startTransaction(request);
     try {
-      trx.setStateMachineContext(reservations.admit(store, parseEntry(request.getMessage().getContent())));
+      trx.setStateMachineContext(reservations.admit(store, parseEntry(request.getMessage().getContent()),
+          this::admitDiskSpace));
     } catch (Rejected r) {
       trx.setException(r);
     } catch (InvalidProtocolBufferException e) {
       trx.setException(new Rejected(Status.INVALID, "unreadable write request: " + e.getMessage()));
     }
     return trx;
+  }
+
+  private void admitDiskSpace(long payload, long inFlight) throws Rejected {
+    DiskGuard g = diskGuard;
+    if (g != null) {
+      long newVolume = store.mayNeedNewVolume((int) payload, inFlight)
+          ? DiskGuard.volumeFileBytes(settings.volumes().volumeBytes()) : 0;
+      g.admit(server.getId().toString(), payload, inFlight, newVolume);
+    }
   }
 
   /** An admitted write that never reached the log gives back its reservation. */
@@ -344,7 +363,7 @@ public final class CheckpointStateMachine extends BaseStateMachine {
     WriteReply reply;
     try {
       LogEntry entry = parseEntry(logEntry.getStateMachineLogEntry().getLogData());
-      reply = store.apply(term, index, entry);
+      reply = applyWaitingForSpace(term, index, entry);
       leaseClock.onApplied(entry, reply);
       if (reply.hasVersion()) {
         watches.versionApplied(reply.getVersion().getName());
@@ -362,18 +381,92 @@ public final class CheckpointStateMachine extends BaseStateMachine {
   }
 
   /**
+   * Applies an entry; if a new chunk volume cannot be created because the disk is full, waits
+   * for space and applies it again (the failed attempt changed nothing) instead of failing: an
+   * entry in the log must be applied the same way on every replica. Interrupted (the node is
+   * stopping), it gives up and the node stops without sealing its store.
+   */
+  private WriteReply applyWaitingForSpace(long term, long index, LogEntry entry) {
+    long since = 0;
+    long lastReport = 0;
+    while (true) {
+      try {
+        WriteReply reply = store.apply(term, index, entry);
+        if (since != 0) {
+          LOG.warn("{}: applied log entry {} after waiting {} s for disk space", server.getId(), index,
+              (System.nanoTime() - since) / 1_000_000_000L);
+        }
+        return reply;
+      } catch (StoreCorruptException e) {
+        DiskGuard g = diskGuard;
+        if (g == null || !causedBy(e, NoRoomForVolumeException.class)
+            || !g.outOfSpace(e, settings.volumes().volumeBytes())) {
+          throw e;
+        }
+        long now = System.nanoTime();
+        if (since == 0) {
+          since = now;
+        }
+        if (lastReport == 0 || now - lastReport > 30_000_000_000L) {
+          lastReport = now;
+          LOG.error("{}: cannot apply log entry {}: the disk is full ({} free in {}); waiting for space, then applying"
+              + " it (nothing was changed)", server.getId(), index, DiskGuard.mib(g.freeBytes()), g.fullestDir());
+        }
+        try {
+          Thread.sleep(500);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("stopped while waiting for disk space to apply log entry " + index, e);
+        }
+      }
+    }
+  }
+
+  private static boolean causedBy(Throwable t, Class<? extends Throwable> type) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (type.isInstance(c)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The Raft log could not be written (e.g. a full disk): Ratis cannot use it again until restart. */
+  @Override
+  public void notifyLogFailed(Throwable cause, LogEntryProto failedEntry) {
+    String what = "the Raft log cannot be written" + (failedEntry == null ? "" : " (entry " + failedEntry.getIndex() + ")")
+        + ": " + cause.getMessage();
+    LOG.error("{}: {}; stopping this node", server.getId(), what);
+    stop(what);
+  }
+
+  /** Completes with the reason when this node stops on its own (a failed apply or log); on close otherwise. */
+  public CompletableFuture<String> stopped() {
+    return stopped;
+  }
+
+  /**
    * A failure inside apply (a disk error, not a bad entry: those are answered deterministically)
    * means this replica may now differ from the others: stop serving and shut the node down so
    * it can be repaired from its peers, rather than answer from a store that cannot be trusted.
    */
   private void failStop(long index, RuntimeException e) {
-    failure = "applying log entry " + index + " failed: " + e.getMessage();
-    LOG.error("{}: {}; stopping this node", server.getId(), failure, e);
+    String what = "applying log entry " + index + " failed: " + e.getMessage();
+    LOG.error("{}: {}; stopping this node", server.getId(), what, e);
+    stop(what);
+  }
+
+  private void stop(String why) {
+    if (failure != null) {
+      return;
+    }
+    failure = why;
+    stopped.complete(why);
     Thread stopper = new Thread(() -> {
       try {
         server.close();
       } catch (IOException ex) {
-        LOG.error("{}: stopping after a failed apply: {}", server.getId(), ex.toString());
+        LOG.error("{}: stopping after a failure: {}", server.getId(), ex.toString());
       }
     }, "ckpt-fail-stop");
     stopper.setDaemon(true);
@@ -469,6 +562,7 @@ public final class CheckpointStateMachine extends BaseStateMachine {
 
   @Override
   public void close() throws IOException {
+    stopped.complete("closed");
     super.close();
     snapshotTrigger.close();
     watches.close();

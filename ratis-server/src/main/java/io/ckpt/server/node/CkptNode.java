@@ -22,6 +22,7 @@ public final class CkptNode implements Closeable {
   private final RaftServer server;
   private final CheckpointStateMachine stateMachine;
   private final Housekeeping housekeeping;
+  private volatile boolean closing;
 
   private CkptNode(NodeOptions options, RaftServer server, CheckpointStateMachine stateMachine, RaftProperties p) {
     this.options = options;
@@ -47,7 +48,7 @@ public final class CkptNode implements Closeable {
     LogVerifier.verify(options.id(), dir, groupDir, watermark,
         RaftServerConfigKeys.Log.Appender.bufferByteLimit(p).getSizeInt());
     CheckpointStateMachine sm = new CheckpointStateMachine(storeDir, watermark, CkptStoreConfigKeys.storeSettings(p),
-        CkptStoreConfigKeys.snapshotBytes(p).getSize());
+        CkptStoreConfigKeys.snapshotBytes(p).getSize(), CkptStoreConfigKeys.diskReserve(p).getSize());
     sm.prepare(options.id(), groupDir);
     RaftServer server = null;
     try {
@@ -122,8 +123,32 @@ public final class CkptNode implements Closeable {
     }
   }
 
+  /**
+   * Completes with the reason if this node stops by itself (its state machine fail-stopped after
+   * a failed apply, or its Raft log could not be written); never completes for {@link #close}.
+   */
+  public java.util.concurrent.CompletableFuture<String> stoppedByItself() {
+    java.util.concurrent.CompletableFuture<String> f = new java.util.concurrent.CompletableFuture<>();
+    stateMachine.stopped().thenAccept(why -> {
+      if (!closing) {
+        f.complete(why);
+      }
+    });
+    return f;
+  }
+
+  /**
+   * Disk space a node wants free before it starts (its reserve, see
+   * {@link CkptStoreConfigKeys#DISK_RESERVE_KEY}); a node started on a full disk would only fail.
+   */
+  public static long diskSpaceToStart(NodeOptions options) {
+    RaftProperties p = options.apply(new RaftProperties(), x -> { });
+    return CkptStoreConfigKeys.diskReserve(p).getSize();
+  }
+
   @Override
   public void close() throws IOException {
+    closing = true;
     housekeeping.close();
     server.close();
   }
