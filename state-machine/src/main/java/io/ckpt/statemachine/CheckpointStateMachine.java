@@ -8,18 +8,22 @@ import io.ckpt.protocol.Query;
 import io.ckpt.protocol.QueryReply;
 import io.ckpt.protocol.Status;
 import io.ckpt.protocol.WriteReply;
+import io.ckpt.statemachine.store.NoRoomForVolumeException;
 import io.ckpt.statemachine.store.Rejected;
 import io.ckpt.statemachine.store.SegmentStore;
 import io.ckpt.statemachine.store.StoreCorruptException;
 import io.ckpt.statemachine.store.StoreSettings;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.Message;
@@ -47,15 +51,23 @@ import org.slf4j.LoggerFactory;
  * Adapts Ratis to a {@link SegmentStore}: admission in {@link #startTransaction} (on the
  * leader, before the log), deterministic apply, linearizable and stale queries, and snapshots.
  *
- * <p>Durability: the Raft log is the truth. On a clean stop the store is marked clean and
- * reused; after a crash it is rebuilt from the latest snapshot and Ratis replays the log from
- * there (re-applying an entry the store already holds changes nothing).
+ * <p>Durability: the Raft log is the truth. On a clean stop the store is sealed (see
+ * {@link StoreSeal}) and reused if its files still match the seal; after a crash, or when the
+ * files were damaged, it is rebuilt from the newest intact snapshot and Ratis replays the log
+ * from there (re-applying an entry the store already holds changes nothing). Damaged snapshots
+ * are moved aside. The node keeps a {@link LogWatermark} so a restart can tell whether its Raft
+ * log lost entries.
  */
 public final class CheckpointStateMachine extends BaseStateMachine {
   private static final Logger LOG = LoggerFactory.getLogger(CheckpointStateMachine.class);
-  static final String CLEAN_MARKER = "CLEAN";
+  static final String CLEAN_MARKER = StoreSeal.FILE_NAME;
 
   private final Path storeDir;
+  private final Path watermarkFile;
+  private volatile LogWatermark watermark;
+  private final long diskReserveBytes;
+  private volatile DiskGuard diskGuard;
+  private final CompletableFuture<String> stopped = new CompletableFuture<>();
   private final StoreSettings settings;
   private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
   private final Reservations reservations = new Reservations();
@@ -68,7 +80,20 @@ public final class CheckpointStateMachine extends BaseStateMachine {
   private volatile String failure;
 
   public CheckpointStateMachine(Path storeDir, StoreSettings settings, long snapshotTriggerBytes) {
+    this(storeDir, storeDir.resolveSibling(LogWatermark.FILE_NAME), settings, snapshotTriggerBytes,
+        CkptStoreConfigKeys.DISK_RESERVE_DEFAULT.getSize());
+  }
+
+  /**
+   * @param storeDir the store's directory
+   * @param watermarkFile where the {@link LogWatermark} is kept (beside the Raft log, outside the store)
+   * @param diskReserveBytes disk space the leader keeps free by refusing writes (see {@link DiskGuard})
+   */
+  public CheckpointStateMachine(Path storeDir, Path watermarkFile, StoreSettings settings, long snapshotTriggerBytes,
+      long diskReserveBytes) {
     this.storeDir = storeDir;
+    this.watermarkFile = watermarkFile;
+    this.diskReserveBytes = diskReserveBytes;
     this.settings = settings;
     this.snapshotTrigger = new SnapshotTrigger(snapshotTriggerBytes);
   }
@@ -86,24 +111,157 @@ public final class CheckpointStateMachine extends BaseStateMachine {
   private void open(RaftServer raftServer, RaftGroupId groupId, RaftStorage raftStorage) throws IOException {
     super.initialize(raftServer, groupId, raftStorage);
     this.server = raftServer;
+    prepare(raftServer.getId().toString(), raftStorage.getStorageDir().getRoot().toPath());
+    diskGuard = new DiskGuard(List.of(raftStorage.getStorageDir().getRoot().toPath(), storeDir), diskReserveBytes);
+    watermark = LogWatermark.open(watermarkFile);
     storage.init(raftStorage);
-    store = SegmentStore.open(storeDir, settings);
-    Path marker = storeDir.resolve(CLEAN_MARKER);
-    boolean clean = Files.exists(marker);
-    Files.deleteIfExists(marker);
-    SingleFileSnapshotInfo snapshot = storage.loadLatestSnapshot();
-    long snapshotIndex = snapshot == null ? 0 : snapshot.getIndex();
-    if (clean && store.appliedRevision() >= snapshotIndex) {
-      LOG.info("{}: reusing the cleanly closed store at revision {}", raftServer.getId(), store.appliedRevision());
-    } else {
-      LOG.info("{}: rebuilding the store from {} (store was {})", raftServer.getId(),
-          snapshot == null ? "an empty state" : "snapshot " + snapshot.getTermIndex(), clean ? "behind" : "not closed cleanly");
-      restore(snapshot);
-    }
     if (store.appliedRevision() > 0) {
       updateLastAppliedTermIndex(store.appliedTerm(), store.appliedRevision());
     }
     resetLeaseClock();
+  }
+
+  /**
+   * Brings the store to a trusted state: reuses it if it was sealed on a clean close and its
+   * files still match the seal, else rebuilds it from the newest intact snapshot (the Raft log
+   * replays the rest once Ratis runs). Nodes call this before starting Ratis, so a node that
+   * cannot rebuild itself refuses to start with one clear message; {@link #initialize} calls
+   * it otherwise. Idempotent.
+   *
+   * @param groupDir the group's Raft storage directory ({@code current/} log, {@code sm/} snapshots)
+   * @throws DamagedStorageException if no usable state can be found on this node
+   */
+  public synchronized void prepare(String nodeId, Path groupDir) throws IOException {
+    if (store != null) {
+      return;
+    }
+    Optional<StoreSeal> seal = takeSeal(nodeId);
+    boolean reuse = seal.isPresent();
+    if (reuse) {
+      Optional<String> damage = seal.get().verify(storeDir);
+      if (damage.isPresent()) {
+        LOG.warn("{}: the store in {} is damaged: {}; rebuilding it from the latest snapshot and the Raft log",
+            nodeId, storeDir, damage.get());
+        reuse = false;
+      }
+    }
+    SegmentStore s = openStore(nodeId, reuse);
+    try {
+      List<SnapshotFiles.Snapshot> snapshots = SnapshotFiles.list(groupDir.resolve("sm"));
+      long latest = snapshots.isEmpty() ? RaftLog.INVALID_LOG_INDEX : snapshots.get(0).index();
+      // Ratis resumes applying after its latest snapshot, so a reused store must be exactly at that
+      // snapshot: a store ahead of it would see older entries again (and Ratis's updater fails on
+      // them). Ratis snapshots on a clean stop, so a sealed store normally is.
+      if (reuse && s.appliedRevision() == seal.get().applied() && s.appliedRevision() == Math.max(latest, 0)) {
+        LOG.info("{}: reusing the cleanly closed store at revision {} (its files match their seal)", nodeId,
+            s.appliedRevision());
+        if (!snapshots.isEmpty()) {
+          repairSnapshot(nodeId, s, snapshots.get(0));
+        }
+      } else {
+        if (reuse) {
+          LOG.info("{}: the store is at revision {} but the latest snapshot at {}; rebuilding it", nodeId,
+              s.appliedRevision(), latest);
+          s.close();
+          s = openStore(nodeId, false);
+        }
+        rebuild(nodeId, s, snapshots, groupDir.resolve("current"));
+      }
+    } catch (IOException | RuntimeException e) {
+      s.close();
+      throw e;
+    }
+    store = s;
+  }
+
+  /**
+   * The latest snapshot is what this node would send a follower that fell behind its log, with
+   * the recorded MD5, which the follower checks: a damaged one would be refused again and again.
+   * The reused store is verified and at the snapshot's revision, so a damaged or unrecorded
+   * snapshot is written again from it.
+   */
+  private static void repairSnapshot(String nodeId, SegmentStore s, SnapshotFiles.Snapshot latest) throws IOException {
+    if (latest.md5() != null && latest.md5().equals(MD5FileUtil.computeMd5ForFile(latest.file().toFile()))) {
+      return;
+    }
+    LOG.warn("{}: snapshot {} does not match its MD5{}; writing it again from the verified store", nodeId,
+        latest.file(), latest.md5() == null ? " (none recorded)" : "");
+    SnapshotFiles.write(s, latest.file());
+  }
+
+  private Optional<StoreSeal> takeSeal(String id) throws IOException {
+    try {
+      return StoreSeal.take(storeDir);
+    } catch (StoreSeal.DamagedSealException e) {
+      LOG.warn("{}: {}; treating the store as not closed cleanly", id, e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Opens the store: the existing files when they are trusted, else fresh empty ones. A trusted
+   * store that Chronicle cannot open is discarded too: it is rebuilt, never fatal.
+   */
+  private SegmentStore openStore(String id, boolean reuse) throws IOException {
+    if (reuse) {
+      try {
+        return SegmentStore.open(storeDir, settings);
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("{}: cannot open the store in {} ({}); rebuilding it", id, storeDir, e.toString());
+      }
+    }
+    StoreSeal.discard(storeDir);
+    try {
+      return SegmentStore.open(storeDir, settings);
+    } catch (RuntimeException e) {
+      throw new IOException("cannot create a store in " + storeDir + ": " + e, e);
+    }
+  }
+
+  /**
+   * Fills the (empty) store from the newest snapshot that is intact and that the Raft log
+   * continues from; damaged snapshots are moved aside. Without such a snapshot the store can
+   * start empty only if the log still begins at its first entry. Otherwise the node refuses to
+   * start: its log is intact but begins after the state it would need, which only its peers hold.
+   */
+  private void rebuild(String id, SegmentStore target, List<SnapshotFiles.Snapshot> snapshots, Path logDir)
+      throws IOException {
+    OptionalLong firstLog = SnapshotFiles.firstLogIndex(logDir);
+    // The oldest state the log can be replayed from. Without log files the node must not go back
+    // behind its newest snapshot: it would forget entries it had (and could vote as if it never had them).
+    long oldestUsable = firstLog.isPresent() ? firstLog.getAsLong() - 1
+        : snapshots.isEmpty() ? RaftLog.INVALID_LOG_INDEX : snapshots.get(0).index();
+    List<String> damaged = new ArrayList<>();
+    for (SnapshotFiles.Snapshot s : snapshots) {
+      if (s.index() < oldestUsable) {
+        break;
+      }
+      try {
+        SnapshotFiles.restore(target, s.file(), s.md5());
+        LOG.info("{}: rebuilt the store from snapshot {}", id, s.termIndex());
+        if (!damaged.isEmpty()) {
+          LOG.warn("{}: older snapshot {} replaces the damaged {}", id, s.termIndex(), damaged);
+        }
+        return;
+      } catch (StoreCorruptException e) {
+        Path moved = SnapshotFiles.moveAside(s.file());
+        damaged.add(s.file() + " (" + e.getMessage() + "; moved to " + moved.getFileName() + ")");
+        LOG.error("{}: snapshot {} is damaged: {}; moved it to {}", id, s.file(), e.getMessage(), moved);
+        target.clear();
+      }
+    }
+    if (oldestUsable <= RaftLog.INVALID_LOG_INDEX) {
+      target.clear();
+      LOG.info("{}: rebuilding the store from an empty state{}", id,
+          damaged.isEmpty() ? "" : " and the whole Raft log (the snapshots were damaged)");
+      return;
+    }
+    String why = damaged.isEmpty() ? "there is no snapshot" : "snapshot " + String.join(", ", damaged) + " is damaged";
+    throw new DamagedStorageException("node " + id + " cannot rebuild its store: " + why + ", and its Raft log in "
+        + logDir + (firstLog.isPresent() ? " starts at index " + firstLog.getAsLong() + " (earlier entries were purged"
+        + " after that snapshot), so the state before it exists only on the other nodes"
+        : " is empty, so the state of the snapshot exists only on the other nodes") + "; "
+        + DamagedStorageException.rebuildFromPeersAdvice(storeDir.getParent()));
   }
 
   private void resetLeaseClock() {
@@ -146,15 +304,11 @@ public final class CheckpointStateMachine extends BaseStateMachine {
       return;
     }
     Path file = snapshot.getFile().getPath();
-    MD5Hash md5 = snapshot.getFile().getFileDigest();
-    if (md5 != null) {
-      MD5FileUtil.verifySavedMD5(file.toFile(), md5);
-    }
-    try (InputStream in = Files.newInputStream(file)) {
-      store.restoreSnapshot(in);
+    try {
+      SnapshotFiles.restore(store, file, snapshot.getFile().getFileDigest());
     } catch (StoreCorruptException e) {
-      throw new IOException("snapshot " + file + " is damaged: " + e.getMessage()
-          + "; move it aside so the node can catch up from its peers", e);
+      store.clear();
+      throw new DamagedStorageException("snapshot " + file + " is damaged: " + e.getMessage(), e);
     }
   }
 
@@ -167,13 +321,23 @@ public final class CheckpointStateMachine extends BaseStateMachine {
   public TransactionContext startTransaction(RaftClientRequest request) throws IOException {
     TransactionContext trx = super.startTransaction(request);
     try {
-      trx.setStateMachineContext(reservations.admit(store, parseEntry(request.getMessage().getContent())));
+      trx.setStateMachineContext(reservations.admit(store, parseEntry(request.getMessage().getContent()),
+          this::admitDiskSpace));
     } catch (Rejected r) {
       trx.setException(r);
     } catch (InvalidProtocolBufferException e) {
       trx.setException(new Rejected(Status.INVALID, "unreadable write request: " + e.getMessage()));
     }
     return trx;
+  }
+
+  private void admitDiskSpace(long payload, long inFlight) throws Rejected {
+    DiskGuard g = diskGuard;
+    if (g != null) {
+      long newVolume = store.mayNeedNewVolume((int) payload, inFlight)
+          ? DiskGuard.volumeFileBytes(settings.volumes().volumeBytes()) : 0;
+      g.admit(server.getId().toString(), payload, inFlight, newVolume);
+    }
   }
 
   /** An admitted write that never reached the log gives back its reservation. */
@@ -199,7 +363,7 @@ public final class CheckpointStateMachine extends BaseStateMachine {
     WriteReply reply;
     try {
       LogEntry entry = parseEntry(logEntry.getStateMachineLogEntry().getLogData());
-      reply = store.apply(term, index, entry);
+      reply = applyWaitingForSpace(term, index, entry);
       leaseClock.onApplied(entry, reply);
       if (reply.hasVersion()) {
         watches.versionApplied(reply.getVersion().getName());
@@ -217,18 +381,92 @@ public final class CheckpointStateMachine extends BaseStateMachine {
   }
 
   /**
+   * Applies an entry; if a new chunk volume cannot be created because the disk is full, waits
+   * for space and applies it again (the failed attempt changed nothing) instead of failing: an
+   * entry in the log must be applied the same way on every replica. Interrupted (the node is
+   * stopping), it gives up and the node stops without sealing its store.
+   */
+  private WriteReply applyWaitingForSpace(long term, long index, LogEntry entry) {
+    long since = 0;
+    long lastReport = 0;
+    while (true) {
+      try {
+        WriteReply reply = store.apply(term, index, entry);
+        if (since != 0) {
+          LOG.warn("{}: applied log entry {} after waiting {} s for disk space", server.getId(), index,
+              (System.nanoTime() - since) / 1_000_000_000L);
+        }
+        return reply;
+      } catch (StoreCorruptException e) {
+        DiskGuard g = diskGuard;
+        if (g == null || !causedBy(e, NoRoomForVolumeException.class)
+            || !g.outOfSpace(e, settings.volumes().volumeBytes())) {
+          throw e;
+        }
+        long now = System.nanoTime();
+        if (since == 0) {
+          since = now;
+        }
+        if (lastReport == 0 || now - lastReport > 30_000_000_000L) {
+          lastReport = now;
+          LOG.error("{}: cannot apply log entry {}: the disk is full ({} free in {}); waiting for space, then applying"
+              + " it (nothing was changed)", server.getId(), index, DiskGuard.mib(g.freeBytes()), g.fullestDir());
+        }
+        try {
+          Thread.sleep(500);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("stopped while waiting for disk space to apply log entry " + index, e);
+        }
+      }
+    }
+  }
+
+  private static boolean causedBy(Throwable t, Class<? extends Throwable> type) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (type.isInstance(c)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The Raft log could not be written (e.g. a full disk): Ratis cannot use it again until restart. */
+  @Override
+  public void notifyLogFailed(Throwable cause, LogEntryProto failedEntry) {
+    String what = "the Raft log cannot be written" + (failedEntry == null ? "" : " (entry " + failedEntry.getIndex() + ")")
+        + ": " + cause.getMessage();
+    LOG.error("{}: {}; stopping this node", server.getId(), what);
+    stop(what);
+  }
+
+  /** Completes with the reason when this node stops on its own (a failed apply or log); on close otherwise. */
+  public CompletableFuture<String> stopped() {
+    return stopped;
+  }
+
+  /**
    * A failure inside apply (a disk error, not a bad entry: those are answered deterministically)
    * means this replica may now differ from the others: stop serving and shut the node down so
    * it can be repaired from its peers, rather than answer from a store that cannot be trusted.
    */
   private void failStop(long index, RuntimeException e) {
-    failure = "applying log entry " + index + " failed: " + e.getMessage();
-    LOG.error("{}: {}; stopping this node", server.getId(), failure, e);
+    String what = "applying log entry " + index + " failed: " + e.getMessage();
+    LOG.error("{}: {}; stopping this node", server.getId(), what, e);
+    stop(what);
+  }
+
+  private void stop(String why) {
+    if (failure != null) {
+      return;
+    }
+    failure = why;
+    stopped.complete(why);
     Thread stopper = new Thread(() -> {
       try {
         server.close();
       } catch (IOException ex) {
-        LOG.error("{}: stopping after a failed apply: {}", server.getId(), ex.toString());
+        LOG.error("{}: stopping after a failure: {}", server.getId(), ex.toString());
       }
     }, "ckpt-fail-stop");
     stopper.setDaemon(true);
@@ -258,7 +496,33 @@ public final class CheckpointStateMachine extends BaseStateMachine {
     } catch (InvalidProtocolBufferException e) {
       QueryReply reply = QueryReply.newBuilder().setStatus(Status.INVALID).setMessage("unreadable query").build();
       return CompletableFuture.completedFuture(RaftMessages.of(reply));
+    } catch (StoreCorruptException e) {
+      // A damaged record found while serving: a clear error, never a guess.
+      LOG.error("{}: store damaged: {}", server.getId(), e.getMessage());
+      QueryReply reply = QueryReply.newBuilder().setStatus(Status.CORRUPT)
+          .setMessage("the store on this node is damaged: " + e.getMessage()).build();
+      return CompletableFuture.completedFuture(RaftMessages.of(reply));
     }
+  }
+
+  /** Ratis is about to force the log up to {@code index}: the previous flush is durable. */
+  @Override
+  public CompletableFuture<Void> flush(long index) {
+    LogWatermark w = watermark;
+    if (w != null) {
+      w.flushing(index);
+    }
+    return CompletableFuture.completedFuture(null);
+  }
+
+  /** Ratis is about to drop log entries from {@code index} on. */
+  @Override
+  public CompletableFuture<Void> truncate(long index) {
+    LogWatermark w = watermark;
+    if (w != null) {
+      w.truncating(index);
+    }
+    return CompletableFuture.completedFuture(null);
   }
 
   @Override
@@ -274,16 +538,7 @@ public final class CheckpointStateMachine extends BaseStateMachine {
       return latest == null ? applied.getIndex() : latest.getIndex();
     }
     Path file = storage.getSnapshotFile(applied.getTerm(), applied.getIndex()).toPath();
-    Path tmp = file.resolveSibling(file.getFileName() + ".writing");
-    try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-        StandardOpenOption.WRITE)) {
-      s.writeSnapshot(out);
-    }
-    try (var ch = java.nio.channels.FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-      ch.force(true);
-    }
-    Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    MD5Hash md5 = MD5FileUtil.computeAndSaveMd5ForFile(file.toFile());
+    MD5Hash md5 = SnapshotFiles.write(s, file);
     storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(file, md5), applied));
     snapshotTrigger.snapshotTaken();
     LOG.info("{}: snapshot taken at {} ({} bytes)", server.getId(), applied, Files.size(file));
@@ -307,23 +562,46 @@ public final class CheckpointStateMachine extends BaseStateMachine {
 
   @Override
   public void close() throws IOException {
+    stopped.complete("closed");
     super.close();
     snapshotTrigger.close();
     watches.close();
+    recordFlushedLog();
     SegmentStore s = store;
     if (s != null) {
       long applied = s.appliedRevision();
       s.close();
+      store = null;
+      if (failure != null) {
+        // A failed apply may have left the store half-changed: no seal, so it is rebuilt on restart.
+        LOG.warn("{}: not sealing the store after a failed apply; it is rebuilt on restart", server.getId());
+        return;
+      }
       // Chronicle Map writes through mmap: force the files before declaring the store clean.
       try (var files = Files.list(storeDir)) {
         for (Path f : (Iterable<Path>) files::iterator) {
           forceToDisk(f);
         }
       }
-      Path marker = storeDir.resolve(CLEAN_MARKER);
-      Files.writeString(marker, Long.toString(applied));
-      forceToDisk(marker);
-      store = null;
+      StoreSeal.write(storeDir, applied);
+    }
+  }
+
+  /** On stop, everything the log flushed is durable: record it exactly (crashes leave it one flush behind). */
+  private void recordFlushedLog() {
+    LogWatermark w = watermark;
+    if (w == null) {
+      return;
+    }
+    try {
+      w.flushed(server.getDivision(getGroupId()).getRaftLog().getFlushIndex());
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("{}: cannot read the log's flush index on close: {}", server.getId(), e.toString());
+    }
+    try {
+      w.close();
+    } catch (IOException e) {
+      LOG.debug("{}: closing the log watermark: {}", server.getId(), e.toString());
     }
   }
 

@@ -101,6 +101,21 @@ public final class CkptStoreConfigKeys {
     p.set(SNAPSHOT_BYTES_KEY, v.getInput());
   }
 
+  /**
+   * Disk space a node keeps free: the leader refuses writes (QUOTA_EXCEEDED) that would leave
+   * less on the filesystem of its Raft log or store (see DiskGuard).
+   */
+  public static final String DISK_RESERVE_KEY = PREFIX + ".disk.reserve";
+  public static final SizeInBytes DISK_RESERVE_DEFAULT = SizeInBytes.valueOf("64MB");
+
+  public static SizeInBytes diskReserve(RaftProperties p) {
+    return getSizeInBytes(p::getSizeInBytes, DISK_RESERVE_KEY, DISK_RESERVE_DEFAULT, LOG::info);
+  }
+
+  public static void setDiskReserve(RaftProperties p, SizeInBytes v) {
+    p.set(DISK_RESERVE_KEY, v.getInput());
+  }
+
   /** The store settings these properties describe. */
   public static StoreSettings storeSettings(RaftProperties p) {
     VolumeSpec base = VolumeSpec.defaults();

@@ -17,10 +17,16 @@ import io.ckpt.statemachine.store.SegmentStore;
 final class Reservations {
   private long reserved;
 
-  /** Admits a write and reserves its bytes; throws if refused. */
-  synchronized long admit(SegmentStore store, LogEntry entry) throws Rejected {
+  /** A check of the node's disk for a write of {@code payload} bytes with {@code inFlight} more admitted. */
+  interface DiskCheck {
+    void admit(long payload, long inFlight) throws Rejected;
+  }
+
+  /** Admits a write and reserves its bytes; throws if refused (by the store's checks or the disk's). */
+  synchronized long admit(SegmentStore store, LogEntry entry, DiskCheck disk) throws Rejected {
     long bytes = SegmentStore.payloadBytes(entry);
     store.admit(entry, reserved);
+    disk.admit(bytes, reserved);
     reserved += bytes;
     return bytes;
   }

@@ -9,6 +9,7 @@ import io.ckpt.client.SegmentNotFoundException;
 import io.ckpt.client.SegmentTooLargeException;
 import io.ckpt.client.UnavailableException;
 import io.ckpt.client.VersionConflictException;
+import io.ckpt.statemachine.DamagedStorageException;
 import java.io.FileNotFoundException;
 import java.io.PrintWriter;
 import java.net.BindException;
@@ -116,7 +117,7 @@ public final class Errors implements CommandLine.IExecutionExceptionHandler, Com
       return "cannot listen: " + m;
     } else if (c instanceof TimeoutException) {
       return "timed out: " + m;
-    } else if (c instanceof CheckpointException || c instanceof Failure) {
+    } else if (c instanceof CheckpointException || c instanceof Failure || c instanceof DamagedStorageException) {
       return m;
     }
     return c.getClass().getSimpleName() + ": " + m;
@@ -126,7 +127,8 @@ public final class Errors implements CommandLine.IExecutionExceptionHandler, Com
   static Throwable cause(Throwable t) {
     Throwable c = t;
     for (int depth = 0; c != null && depth < 16; depth++, c = c.getCause()) {
-      if (c instanceof CheckpointException || c instanceof Failure || c instanceof TimeoutException
+      if (c instanceof CheckpointException || c instanceof Failure || c instanceof DamagedStorageException
+          || c instanceof TimeoutException
           || c instanceof java.nio.file.FileSystemException || c instanceof FileNotFoundException
           || c instanceof BindException || c instanceof ConnectException) {
         return c;

@@ -7,7 +7,9 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import net.openhft.chronicle.core.shutdown.PriorityHook;
 
 /** Helpers for commands that run nodes in the foreground until the process is signalled. */
@@ -28,18 +30,31 @@ public final class Foreground {
    * calling thread until then. A close that hangs is abandoned after {@link #CLOSE_WAIT}.
    */
   public static void runUntilSignalled(Closeable resource, PrintStream err, String what) throws InterruptedException {
-    CountDownLatch closed = new CountDownLatch(1);
+    runUntilSignalledOrStopped(resource, new CompletableFuture<>(), err, what);
+  }
+
+  /**
+   * Like {@link #runUntilSignalled}, but also returns when {@code stoppedByItself} completes (the
+   * resource stopped on its own): then with its reason, and the caller closes the resource.
+   */
+  public static Optional<String> runUntilSignalledOrStopped(Closeable resource, CompletableFuture<String> stoppedByItself,
+      PrintStream err, String what) throws InterruptedException {
+    CountDownLatch done = new CountDownLatch(1);
+    AtomicBoolean signalled = new AtomicBoolean();
     PriorityHook.add(SHUTDOWN_PRIORITY, () -> {
+      signalled.set(true);
       err.println("ckpt: stopping " + what);
       err.flush();
       VerboseOption.quietRatisWhileStopping();
       try {
         closeWithin(resource, CLOSE_WAIT, err, what);
       } finally {
-        closed.countDown();
+        done.countDown();
       }
     });
-    closed.await();
+    stoppedByItself.thenRun(done::countDown);
+    done.await();
+    return signalled.get() || !stoppedByItself.isDone() ? Optional.empty() : Optional.of(stoppedByItself.join());
   }
 
   /**

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -51,10 +52,17 @@ final class ServerCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
+    DiskSpaceWait.untilFree(dir, CkptNode.diskSpaceToStart(options), root.err(), "node " + id);
     CkptNode node = CkptNode.start(options);
     root.err().println("node " + id + " serving on " + options.self().address());
     root.err().flush();
-    Foreground.runUntilSignalled(node, root.err(), "node " + id);
+    Optional<String> stopped = Foreground.runUntilSignalledOrStopped(node, node.stoppedByItself(), root.err(), "node " + id);
+    if (stopped.isPresent()) {
+      // Not a zombie that answers nothing: exit, so a supervisor restarts the node once the cause is fixed.
+      Foreground.closeWithin(node, Foreground.CLOSE_WAIT, root.err(), "node " + id);
+      throw new Errors.Failure(Errors.UNAVAILABLE, "node " + id + " stopped: " + stopped.get()
+          + "; it rebuilds its store from its log and its peers when started again");
+    }
     return Errors.OK;
   }
 }

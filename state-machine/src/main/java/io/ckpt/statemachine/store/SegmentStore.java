@@ -157,6 +157,24 @@ public final class SegmentStore implements Closeable {
     return Admission.bytesOf(entry);
   }
 
+  /**
+   * Whether storing a chunk of {@code bytes} (with {@code inFlight} more bytes admitted before
+   * it) could need a new volume file: no existing volume has room for them.
+   */
+  public boolean mayNeedNewVolume(int bytes, long inFlight) {
+    if (bytes <= 0) {
+      return false;
+    }
+    io.ckpt.client.store.VolumeSpec spec = settings.volumes();
+    long charge = spec.chargeOf(bytes) + inFlight;
+    for (int i = 0; i < volumes.volumeCount(); i++) {
+      if (volumes.usedBytes(i) + charge <= spec.usableBytes() && volumes.entryCount(i) + 1 <= spec.entriesPerVolume()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   public StoreStatus status() {
     return StoreStatus.newBuilder().setAppliedRevision(appliedRevision()).setSegments(catalog.names().size())
         .setUsedBytes(volumes.usedBytes()).setQuotaBytes(settings.quotaBytes()).setVolumes(volumes.volumeCount())
@@ -214,7 +232,14 @@ public final class SegmentStore implements Closeable {
 
   /** Stores one chunk; deterministic placement and id. */
   ChunkRef storeChunk(byte[] data, int crc32c) throws IOException {
-    int volume = volumes.place(data.length);
+    int volume;
+    try {
+      volume = volumes.place(data.length); // may create a volume file: the only write here that needs new disk
+    } catch (io.ckpt.client.store.VolumeFullException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new NoRoomForVolumeException(e);
+    }
     long id = state.getNextChunkId();
     volumes.put(volume, id, data);
     state = state.toBuilder().setNextChunkId(id + 1).build();
