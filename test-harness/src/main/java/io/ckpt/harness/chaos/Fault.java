@@ -34,7 +34,7 @@ public record Fault(Duration at, Kind kind, int targets, boolean leader, Duratio
     DELAY,
     /** Every open peer connection is reset, repeatedly, while it lasts. */
     RESET,
-    /** SIGKILL, then bytes of the node's store files are flipped before it restarts. */
+    /** SIGKILL or SIGTERM, then bytes of the node's store files are flipped before it restarts. */
     CORRUPT_STORE
   }
 

@@ -113,9 +113,17 @@ final class Nemesis {
         down.add(id);
       });
       case CORRUPT_STORE -> targets.forEach(id -> {
-        cluster.kill(id);
+        // After a crash the store is rebuilt anyway; after a clean stop it would be reused, so
+        // the node must notice that its files no longer match the seal it wrote.
+        boolean clean = random.nextBoolean();
+        if (clean) {
+          cluster.stop(id);
+        } else {
+          cluster.kill(id);
+        }
         down.add(id);
-        timeline.event("       flipped bytes in " + flipStoreBytes(cluster.nodeDir(id).resolve("store")));
+        timeline.event("       " + (clean ? "stopped cleanly" : "killed") + ", flipped bytes in "
+            + flipStoreBytes(cluster.nodeDir(id).resolve("store")));
       });
       case FREEZE -> targets.forEach(id -> {
         cluster.freeze(id);
