@@ -76,12 +76,15 @@ final class DiskGuard {
    * stay free for the log's preallocation, snapshots and metadata.
    */
   void admit(String nodeId, long payload, long inFlight, long newVolumeBytes) throws Rejected {
-    long needed = reserveBytes + 2 * (payload + inFlight) + newVolumeBytes;
+    // Metadata writes (leases, registration, deletes) are tiny: they go on until a quarter of the
+    // reserve is left, so owners keep their leases and operators can delete while data is refused.
+    long reserve = payload > 0 ? reserveBytes : reserveBytes / 4;
+    long needed = reserve + 2 * (payload + inFlight) + newVolumeBytes;
     long free = freeBytes();
     if (free < needed) {
       throw new Rejected(Status.QUOTA_EXCEEDED, "node " + nodeId + " is low on disk space: " + mib(free) + " free in "
-          + fullestDir() + ", this write needs " + mib(needed) + " (including the " + mib(reserveBytes)
-          + " reserve, ckpt.store.disk.reserve); free some space, and writes are accepted again");
+          + fullestDir() + ", this write needs " + mib(needed) + " (including " + mib(reserve)
+          + " kept in reserve, ckpt.store.disk.reserve); free some space, and writes are accepted again");
     }
   }
 

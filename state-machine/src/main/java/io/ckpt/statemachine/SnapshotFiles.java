@@ -90,8 +90,9 @@ final class SnapshotFiles {
     }
     MD5Hash actual = MD5Hash.newInstance(digest.digest());
     if (!actual.equals(recorded)) {
-      LOG.warn("{}: its records are intact but its MD5 is {} while {} says {}; rewriting the .md5 file", file, actual,
-          MD5FileUtil.getDigestFileForFile(file.toFile()).getName(), recorded);
+      LOG.warn("{}: its records are intact but {} {}; writing it again", file,
+          MD5FileUtil.getDigestFileForFile(file.toFile()).getName(),
+          recorded == null ? "is missing or unreadable" : "says " + recorded + ", not " + actual);
       MD5FileUtil.saveMD5File(file.toFile(), actual);
     }
   }

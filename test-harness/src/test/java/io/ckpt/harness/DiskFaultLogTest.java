@@ -84,6 +84,32 @@ class DiskFaultLogTest {
   }
 
   @Test
+  void ckptServerRefusesADamagedLogWithOneLineOnStderrAndExitCode1() throws Exception {
+    try (MiniCluster cluster = start()) {
+      String victim = DiskFaults.follower(cluster);
+      CheckpointClient client = cluster.client();
+      DiskFaults.awaitApplied(client, victim, writeMany(client));
+      cluster.stop(victim);
+      Path damaged = damage(Damage.groupDir(cluster.nodeDir(victim)).resolve("current"), Fault.OPEN_SEGMENT_FLIP);
+
+      List<String> cmd = new java.util.ArrayList<>();
+      cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      cmd.addAll(ProcessCluster.chronicleFlags());
+      cmd.addAll(List.of("-jar", ProcessCluster.jar().toString(), "server", "--id", victim, "--peers",
+          cluster.peersSpec(), "--dir", cluster.nodeDir(victim).toString()));
+      Path err = cluster.dir().resolve("server.err");
+      Process p = new ProcessBuilder(cmd).redirectError(err.toFile()).start();
+      assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("ckpt server exits").isTrue();
+
+      assertThat(p.exitValue()).isEqualTo(1);
+      assertThat(Files.readAllLines(err)).singleElement().asString()
+          .startsWith("ckpt: node " + victim + " cannot start: its Raft log is damaged: " + damaged)
+          .contains("fails its CRC32C checksum").contains("aside");
+      assertThat(new String(p.getInputStream().readAllBytes())).isEmpty();
+    }
+  }
+
+  @Test
   void anIncompleteLastEntryThatWasNeverAcknowledgedIsDroppedAsRatisDoes() throws Exception {
     try (MiniCluster cluster = start()) {
       String victim = DiskFaults.follower(cluster);
