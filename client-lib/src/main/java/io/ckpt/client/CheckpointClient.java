@@ -180,17 +180,42 @@ public final class CheckpointClient implements AutoCloseable {
   public Segment get(String name, ReadOptions options) {
     validateName(name);
     Deadline deadline = transport.deadline();
-    Downloader.Head head = downloader.head(name, options, true, deadline);
-    if (head.info().size() > Integer.MAX_VALUE - 64) {
-      throw new InvalidRequestException(name + " is " + head.info().size()
-          + " bytes, too large for one array: read it into a stream");
+    while (true) {
+      Downloader.Head head = downloader.head(name, options, true, deadline);
+      if (head.info().size() > Integer.MAX_VALUE - 64) {
+        throw new InvalidRequestException(name + " is " + head.info().size()
+            + " bytes, too large for one array: read it into a stream");
+      }
+      ByteArrayOutputStream out = new ByteArrayOutputStream((int) head.info().size());
+      try {
+        downloader.stream(head, (i, data, crc) -> write(out, data), ProgressListener.NONE, deadline);
+        return new Segment(head.info(), out.toByteArray());
+      } catch (Downloader.RemovedWhileReading e) {
+        readAgainOrThrow(options, deadline, e);
+      }
     }
-    ByteArrayOutputStream out = new ByteArrayOutputStream((int) head.info().size());
-    downloader.stream(head, (i, data, crc) -> write(out, data), ProgressListener.NONE, deadline);
-    return new Segment(head.info(), out.toByteArray());
   }
 
-  /** Streams a version into {@code out} chunk by chunk, verifying checksums; returns its info. */
+  /**
+   * A multi-chunk version can be superseded and removed by retention while it is read: a read of
+   * the latest version then reads the new latest one (a segment that exists is never "not found");
+   * a read of an explicit version is not found.
+   */
+  private static void readAgainOrThrow(ReadOptions options, Deadline deadline, Downloader.RemovedWhileReading e) {
+    if (options.version() != 0) {
+      throw e;
+    }
+    if (deadline.expired()) {
+      throw new UnavailableException(e.getMessage() + ", and newer versions kept replacing it until the deadline", e);
+    }
+  }
+
+  /**
+   * Streams a version into {@code out} chunk by chunk, verifying checksums; returns its info. If
+   * retention removes the version while it streams (it was superseded three times meanwhile),
+   * this throws {@link SegmentNotFoundException} with {@code out} holding an incomplete copy;
+   * {@link #get(String, ReadOptions)} and {@link #load} read the new latest version instead.
+   */
   public SegmentInfo get(String name, ReadOptions options, OutputStream out, ProgressListener progress) {
     validateName(name);
     Deadline deadline = transport.deadline();
@@ -243,13 +268,17 @@ public final class CheckpointClient implements AutoCloseable {
     validateName(name);
     Objects.requireNonNull(store, "store");
     Deadline deadline = transport.deadline();
-    Downloader.Head head = downloader.head(name, ReadOptions.latest(), true, deadline);
-    try (LocalStore.Loader loader = store.beginLoad(head.info())) {
-      downloader.stream(head, (i, data, crc) -> loader.append(data, crc),
-          progress == null ? ProgressListener.NONE : progress, deadline);
-      loader.commit();
+    while (true) {
+      Downloader.Head head = downloader.head(name, ReadOptions.latest(), true, deadline);
+      try (LocalStore.Loader loader = store.beginLoad(head.info())) {
+        downloader.stream(head, (i, data, crc) -> loader.append(data, crc),
+            progress == null ? ProgressListener.NONE : progress, deadline);
+        loader.commit();
+        return head.info();
+      } catch (Downloader.RemovedWhileReading e) {
+        readAgainOrThrow(ReadOptions.latest(), deadline, e);
+      }
     }
-    return head.info();
   }
 
   public SegmentInfo load(String name, LocalStore store) {

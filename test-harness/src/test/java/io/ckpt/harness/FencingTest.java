@@ -72,14 +72,17 @@ class FencingTest {
 
   @Test
   void anUnrenewedLeaseExpiresAndARenewedOneDoesNot() {
-    Lease lapsing = client.acquire("fence/lapse", "sleepy", Duration.ofMillis(800), false);
-    Lease kept = client.acquire("fence/kept", "awake", Duration.ofMillis(800), false);
+    // Both leases get the same TTL and "kept" is taken after "lapsing": without its renewals it
+    // would lapse no later than "lapsing" does. The TTL is long enough that renewals every 200 ms
+    // keep it on a loaded machine; the clock starts before the first acquire (a lower bound).
     long started = System.nanoTime();
-    Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).until(() -> {
+    Lease lapsing = client.acquire("fence/lapse", "sleepy", Duration.ofSeconds(3), false);
+    Lease kept = client.acquire("fence/kept", "awake", Duration.ofSeconds(3), false);
+    Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
       client.renew(kept);
       return client.describe("fence/lapse").owner().isEmpty();
     });
-    assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(800));
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofSeconds(3));
     assertThat(client.describe("fence/lapse").epoch()).isGreaterThan(lapsing.epoch());
     assertThatThrownBy(() -> client.put("fence/lapse", new byte[1], PutOptions.defaults().epoch(lapsing.epoch())))
         .isInstanceOf(FencedException.class);

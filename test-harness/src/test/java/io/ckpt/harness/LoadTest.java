@@ -41,4 +41,37 @@ class LoadTest {
       }
     }
   }
+
+  /**
+   * Regression (found by the chaos run): a multi-chunk version superseded three times while it was
+   * being read is removed by retention; a load (or get) of the latest version then reported the
+   * segment "not found". It must read the new latest version instead.
+   */
+  @Test
+  void aVersionRemovedByRetentionWhileLoadingIsReplacedByTheNewLatest() {
+    try (MiniCluster cluster = MiniCluster.start(3)) {
+      cluster.awaitLeader(Duration.ofSeconds(30));
+      CheckpointClient client = cluster.client(b -> b.chunkSize(64 << 10));
+      CheckpointClient writer = cluster.client();
+      client.put("load/busy", WriteReadTest.bytes(2_000_000, 1));
+      byte[] newest = WriteReadTest.bytes(1000, 4);
+      java.util.concurrent.atomic.AtomicBoolean replaced = new java.util.concurrent.atomic.AtomicBoolean();
+      try (LocalStore store = LocalStore.open(storeDir)) {
+        SegmentInfo loaded = client.load("load/busy", store, (done, total) -> {
+          if (replaced.compareAndSet(false, true)) {
+            // Retention keeps 3 versions: after these, version 1 (being loaded) is gone.
+            writer.put("load/busy", WriteReadTest.bytes(1000, 2));
+            writer.put("load/busy", WriteReadTest.bytes(1000, 3));
+            writer.put("load/busy", newest);
+          }
+        });
+        assertThat(replaced).isTrue();
+        assertThat(loaded.version()).isEqualTo(4);
+        assertThat(store.read("load/busy")).isEqualTo(newest);
+        assertThat(client.get("load/busy").data()).isEqualTo(newest);
+        assertThatThrownBy(() -> client.get("load/busy", io.ckpt.client.ReadOptions.latest().version(1)))
+            .isInstanceOf(SegmentNotFoundException.class);
+      }
+    }
+  }
 }

@@ -94,6 +94,16 @@ public final class Downloader {
     }
   }
 
+  /**
+   * The version being streamed was removed meanwhile (retention kept only newer ones, or the
+   * segment was deleted). A read of the latest version starts again from the new latest one.
+   */
+  public static final class RemovedWhileReading extends SegmentNotFoundException {
+    RemovedWhileReading(String message) {
+      super(message);
+    }
+  }
+
   /** Waits for a prefetched chunk; interruptible (a takeover may stop a standby's load). */
   private static QueryReply join(java.util.concurrent.CompletableFuture<QueryReply> f) {
     try {
@@ -116,7 +126,7 @@ public final class Downloader {
     QueryReply r = transport.query(q, head.node(), true, head.reply().getAppliedRevision(), deadline,
         "get " + info.name()).reply();
     if (r.getStatus() == Status.NOT_FOUND) {
-      throw new SegmentNotFoundException(info.name() + " v" + info.version()
+      throw new RemovedWhileReading(info.name() + " v" + info.version()
           + " was removed (retention or delete) while it was being read; read it again");
     }
     if (r.getStatus() != Status.OK) {

@@ -123,6 +123,13 @@ public final class Uploader {
           }
         });
         pending.add(f);
+        if (index == 1) {
+          // The first chunk alone, then the rest pipelined: until the leader has answered one
+          // request of this lane, Ratis may resend a later chunk ahead of the first one after a
+          // NotLeader reply (its ordered stream restarts at whichever request it retries first),
+          // and the store refuses chunks of an upload it has not seen begin.
+          transport.await(f.exceptionally(t -> null), deadline, "put " + name);
+        }
         pending.removeIf(CompletableFuture::isDone);
         sent += len;
         chunk = lookahead;
