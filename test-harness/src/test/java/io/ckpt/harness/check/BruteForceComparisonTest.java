@@ -6,6 +6,7 @@ import io.ckpt.harness.history.Op;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,20 +19,34 @@ class BruteForceComparisonTest {
   @Test
   void searchAgreesWithEnumeration() {
     Random random = new Random(7);
+    compare(5_000, random, () -> RegisterSimulation.run(random.nextLong(), 2 + random.nextInt(3),
+        2 + random.nextInt(2), 1, 0.3));
+  }
+
+  /**
+   * The chaos workload's mix: acquires by owners no other op names (mostly forced), puts with
+   * an epoch or an expected version, many UNKNOWN writes, reads of UNKNOWN puts' values; the
+   * mutations also make an owner named twice or drop a force.
+   */
+  @Test
+  void searchAgreesWithEnumerationOnChaosWorkload() {
+    Random random = new Random(11);
+    compare(8_000, random, () -> RegisterSimulation.runChaos(random.nextLong(),
+        2 + random.nextInt(3), 2 + random.nextInt(2), 1, 0.35));
+  }
+
+  private static void compare(int cases, Random random, Supplier<List<Op>> histories) {
     LinearizabilityChecker checker = new LinearizabilityChecker().withThreads(1);
     int rejected = 0;
-    int cases = 5_000;
     for (int c = 0; c < cases; c++) {
-      long seed = random.nextLong();
-      List<Op> ops = RegisterSimulation.run(seed, 2 + random.nextInt(3), 2 + random.nextInt(2), 1,
-          0.3);
+      List<Op> ops = histories.get();
       if (random.nextInt(3) > 0) {
         ops = mutate(ops, random);
       }
       boolean expected = enumerate(keyOps(ops), new ArrayList<>(), MODEL.initial());
       LinearizabilityResult r = checker.check(ops);
       assertThat(r.isLinearizable())
-          .as("seed %d, history:\n%s\n%s", seed, describe(ops), r.explanation())
+          .as("case %d, history:\n%s\n%s", c, describe(ops), r.explanation())
           .isEqualTo(expected);
       rejected += expected ? 0 : 1;
     }
@@ -78,13 +93,15 @@ class BruteForceComparisonTest {
     int i = random.nextInt(out.size());
     Op o = out.get(i);
     int delta = random.nextBoolean() ? 1 : -1;
-    Op m = switch (random.nextInt(5)) {
+    Op m = switch (random.nextInt(o.kind() == Op.Kind.ACQUIRE ? 7 : 5)) {
       case 0 -> copy(o, o.outcome(), o.version() + delta, o.readValue(), o.outEpoch());
       case 1 -> copy(o, o.outcome(), o.version(), o.readValue() + delta, o.outEpoch());
       case 2 -> copy(o, o.outcome(), o.version(), o.readValue(), o.outEpoch() + delta);
       case 3 -> copy(o, Op.Outcome.values()[random.nextInt(5)], o.version(), o.readValue(),
           o.outEpoch());
-      default -> shift(o, random.nextInt(400_000) - 200_000);
+      case 4 -> shift(o, random.nextInt(400_000) - 200_000);
+      case 5 -> acquire(o, ops.get(random.nextInt(ops.size())).owner(), o.force());
+      default -> acquire(o, o.owner(), !o.force());
     };
     out.set(i, m);
     return out;
@@ -96,6 +113,14 @@ class BruteForceComparisonTest {
     return new Op(o.id(), o.client(), o.key(), o.kind(), o.invokeNanos(), complete, o.value(),
         o.expectVersion(), o.epoch(), o.owner(), o.force(), outcome, version, o.revision(),
         readValue, outEpoch, o.appliedRevision(), o.node(), o.error());
+  }
+
+  /** The ACQUIRE {@code o} by {@code owner} (another op's, perhaps), with or without force. */
+  private static Op acquire(Op o, String owner, boolean force) {
+    return new Op(o.id(), o.client(), o.key(), o.kind(), o.invokeNanos(), o.completeNanos(),
+        o.value(), o.expectVersion(), o.epoch(), owner.isEmpty() ? o.owner() : owner, force,
+        o.outcome(), o.version(), o.revision(), o.readValue(), o.outEpoch(), o.appliedRevision(),
+        o.node(), o.error());
   }
 
   /** The op invoked (and completed) {@code nanos} later. */
