@@ -31,8 +31,8 @@ class BruteForceComparisonTest {
   @Test
   void searchAgreesWithEnumerationOnChaosWorkload() {
     Random random = new Random(11);
-    compare(8_000, random, () -> RegisterSimulation.runChaos(random.nextLong(),
-        2 + random.nextInt(3), 2 + random.nextInt(2), 1, 0.35));
+    compare(20_000, random, () -> RegisterSimulation.runChaos(random.nextLong(),
+        2 + random.nextInt(3), 2 + random.nextInt(3), 1, 0.2 + 0.4 * random.nextDouble()));
   }
 
   private static void compare(int cases, Random random, Supplier<List<Op>> histories) {
@@ -87,21 +87,29 @@ class BruteForceComparisonTest {
     return false;
   }
 
-  /** Alters one output (or outcome) of one op. */
+  /** Alters one output, the outcome, the times or an input of one op. */
   private static List<Op> mutate(List<Op> ops, Random random) {
     List<Op> out = new ArrayList<>(ops);
     int i = random.nextInt(out.size());
     Op o = out.get(i);
     int delta = random.nextBoolean() ? 1 : -1;
-    Op m = switch (random.nextInt(o.kind() == Op.Kind.ACQUIRE ? 7 : 5)) {
+    int kinds = o.kind() == Op.Kind.PUT ? 8 : o.kind() == Op.Kind.ACQUIRE ? 7 : 5;
+    Op m = switch (random.nextInt(kinds)) {
       case 0 -> copy(o, o.outcome(), o.version() + delta, o.readValue(), o.outEpoch());
       case 1 -> copy(o, o.outcome(), o.version(), o.readValue() + delta, o.outEpoch());
       case 2 -> copy(o, o.outcome(), o.version(), o.readValue(), o.outEpoch() + delta);
       case 3 -> copy(o, Op.Outcome.values()[random.nextInt(5)], o.version(), o.readValue(),
           o.outEpoch());
       case 4 -> shift(o, random.nextInt(400_000) - 200_000);
-      case 5 -> acquire(o, ops.get(random.nextInt(ops.size())).owner(), o.force());
-      default -> acquire(o, o.owner(), !o.force());
+      // inputs: another call, or another owner's
+      case 5 -> o.kind() == Op.Kind.ACQUIRE
+          ? acquire(o, ops.get(random.nextInt(ops.size())).owner(), o.force())
+          : put(o, o.expectVersion() == Op.NONE ? random.nextInt(3) : o.expectVersion() + delta,
+              o.epoch());
+      case 6 -> o.kind() == Op.Kind.ACQUIRE ? acquire(o, o.owner(), !o.force())
+          : put(o, o.expectVersion(), o.epoch() == Op.NONE ? random.nextInt(3)
+              : o.epoch() + delta);
+      default -> o.withValue(ops.get(random.nextInt(ops.size())).value()); // written twice
     };
     out.set(i, m);
     return out;
@@ -113,6 +121,14 @@ class BruteForceComparisonTest {
     return new Op(o.id(), o.client(), o.key(), o.kind(), o.invokeNanos(), complete, o.value(),
         o.expectVersion(), o.epoch(), o.owner(), o.force(), outcome, version, o.revision(),
         readValue, outEpoch, o.appliedRevision(), o.node(), o.error());
+  }
+
+  /** The PUT {@code o} with other inputs (it was another call). */
+  private static Op put(Op o, long expectVersion, long epoch) {
+    return new Op(o.id(), o.client(), o.key(), o.kind(), o.invokeNanos(), o.completeNanos(),
+        o.value(), Math.max(Op.NONE, expectVersion), Math.max(Op.NONE, epoch), o.owner(),
+        o.force(), o.outcome(), o.version(), o.revision(), o.readValue(), o.outEpoch(),
+        o.appliedRevision(), o.node(), o.error());
   }
 
   /** The ACQUIRE {@code o} by {@code owner} (another op's, perhaps), with or without force. */
