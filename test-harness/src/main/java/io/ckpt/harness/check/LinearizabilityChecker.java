@@ -135,7 +135,9 @@ public final class LinearizabilityChecker {
     }
     KeySearch<S> search = new KeySearch<>(m, m.prepare(keyOps));
     KeySearch.Outcome out = search.run(maxSteps, start + timePerKey.toNanos(), memoCapacity());
-    KeyResult.Status status = out.status() == null ? KeyResult.Status.UNKNOWN : out.status();
+    KeyResult.Status status = out.status() != null ? out.status()
+        : RealTimeWitness.find(m, out.ops()) != null ? KeyResult.Status.NOT_LINEARIZABLE // a proof
+        : KeyResult.Status.UNKNOWN;
     String explanation = status == KeyResult.Status.LINEARIZABLE ? ""
         : Explanation.of(key, status, m, search, out, originals, base);
     return new KeyResult(key, status, out.ops().length, search.unknownOps(), out.steps(),
