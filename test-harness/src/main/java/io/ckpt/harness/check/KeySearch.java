@@ -24,13 +24,20 @@ import java.util.Map;
  *   <li>An enabled op that does not change the state (a read, a conflict) can be linearized at
  *       once: it is not a choice, and backtracking goes straight past it.
  *   <li>A configuration is abandoned at once if an op that must still take effect no longer can
- *       ({@link Model#expired}), rather than when its return is reached. The ops that can be
- *       linearized next are checked, and the next few invoked after them.
+ *       ({@link Model#expired}), rather than when its return is reached. With a model's
+ *       {@link Model#counters counters} (values no step decreases, such as a version) every op
+ *       still to take effect is checked, in constant time: one tree per counter keeps the least
+ *       {@link Model#limit} of the ops with replies not yet linearized. Without, the ops that can
+ *       be linearized next are checked, and the next few invoked after them. So a violation late
+ *       in the history (a READ that finds nothing, long after a put was acknowledged) is seen as
+ *       soon as the counter passes it, not after every placement of the UNKNOWN ops before it.
  *   <li>UNKNOWN ops (in a list of their own: they have no return) may take effect at any point
  *       after their call, or never. They are tried only after the ops with replies, only where
  *       they change the state (a no-op is the same as never), and among UNKNOWN ops with the
  *       same inputs only in invocation order (any other choice has an equivalent one with the
- *       earlier-invoked twin).
+ *       earlier-invoked twin). The model makes interchangeable ones alike ({@link Model#prepare}).
+ *   <li>In the memo, an UNKNOWN op that can no longer change the state (a counter is past its
+ *       limit) counts as linearized whether it was or not: what can follow is the same.
  * </ul>
  */
 final class KeySearch<S> {

@@ -18,7 +18,8 @@ import java.util.concurrent.Future;
  *
  * <p>FAIL ops are dropped (they never took effect). UNKNOWN ops may take effect at any time after
  * their invocation, or never. Each key gets a budget of search steps and of time; a key that
- * runs out is UNKNOWN rather than a hang. Instances are immutable and thread-safe.
+ * runs out is UNKNOWN rather than a hang, unless two of its ops alone prove it not linearizable
+ * ({@link RealTimeWitness}). Instances are immutable and thread-safe.
  */
 public final class LinearizabilityChecker {
   /** Default step budget per key. */

@@ -4,14 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ckpt.harness.history.Op;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
  * The search, with all its shortcuts, agrees with a plain enumeration of every order on
- * thousands of small random histories, valid ones and ones with one output altered.
+ * thousands of small random histories, valid ones and ones with one output altered; and two ops
+ * that prove a history not linearizable ({@link RealTimeWitness}) are never found in one that
+ * is.
  */
 class BruteForceComparisonTest {
   private static final RegisterModel MODEL = new RegisterModel();
@@ -38,19 +42,26 @@ class BruteForceComparisonTest {
   private static void compare(int cases, Random random, Supplier<List<Op>> histories) {
     LinearizabilityChecker checker = new LinearizabilityChecker().withThreads(1);
     int rejected = 0;
+    int witnessed = 0;
     for (int c = 0; c < cases; c++) {
       List<Op> ops = histories.get();
       if (random.nextInt(3) > 0) {
         ops = mutate(ops, random);
       }
-      boolean expected = enumerate(keyOps(ops), new ArrayList<>(), MODEL.initial());
+      boolean expected = enumerate(keyOps(ops), MODEL.initial(), new HashSet<>());
       LinearizabilityResult r = checker.check(ops);
       assertThat(r.isLinearizable())
           .as("case %d, history:\n%s\n%s", c, describe(ops), r.explanation())
           .isEqualTo(expected);
+      if (RealTimeWitness.find(MODEL, keyOps(ops).toArray(new Op[0])) != null) {
+        assertThat(expected).as("two ops prove case %d not linearizable:\n%s", c, describe(ops))
+            .isFalse();
+        witnessed++;
+      }
       rejected += expected ? 0 : 1;
     }
-    System.out.printf("%d of %d random histories not linearizable%n", rejected, cases);
+    System.out.printf("%d of %d random histories not linearizable, %d proven by two ops%n",
+        rejected, cases, witnessed);
     // both verdicts were exercised
     assertThat(rejected).isBetween(cases / 10, cases - cases / 10);
   }
@@ -63,10 +74,17 @@ class BruteForceComparisonTest {
         .toList();
   }
 
-  /** True if the remaining ops can follow {@code done} from {@code state}. */
-  private static boolean enumerate(List<Op> remaining, List<Op> done, RegisterModel.State state) {
+  /**
+   * True if the remaining ops can all be ordered from {@code state}; {@code failed} holds the
+   * (remaining ops, state) pairs already found not to be (the answer depends on nothing else).
+   */
+  private static boolean enumerate(List<Op> remaining, RegisterModel.State state,
+      Set<List<Object>> failed) {
     if (remaining.stream().allMatch(op -> op.outcome() == Op.Outcome.UNKNOWN)) {
       return true; // UNKNOWN ops may never take effect
+    }
+    if (failed.contains(List.of(remaining, state))) {
+      return false;
     }
     long deadline = remaining.stream().filter(op -> op.outcome() != Op.Outcome.UNKNOWN)
         .mapToLong(Op::completeNanos).min().orElse(Long.MAX_VALUE);
@@ -80,10 +98,11 @@ class BruteForceComparisonTest {
       }
       List<Op> rest = new ArrayList<>(remaining);
       rest.remove(op);
-      if (enumerate(rest, done, next)) {
+      if (enumerate(rest, next, failed)) {
         return true;
       }
     }
+    failed.add(List.of(remaining, state));
     return false;
   }
 
