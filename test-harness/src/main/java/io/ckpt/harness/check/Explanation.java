@@ -30,6 +30,12 @@ final class Explanation {
         : "is undecided: search budget exhausted");
     b.append(" (").append(ops.length).append(" ops, ").append(search.unknownOps())
         .append(" UNKNOWN; times relative to the start of the history)\n");
+    RealTimeWitness witness = RealTimeWitness.find(model, ops);
+    if (witness != null) {
+      b.append(witness.describe(model, original(witness.before(), originals),
+          original(witness.after(), originals), baseNanos));
+      b.append("the search:\n");
+    }
     int done = out.best() == null ? 0 : out.best().linearized();
     b.append("longest linearizable prefix: ").append(done).append(" of ").append(definite)
         .append(" ops with replies");

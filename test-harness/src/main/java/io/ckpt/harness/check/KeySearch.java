@@ -1,6 +1,7 @@
 package io.ckpt.harness.check;
 
 import io.ckpt.harness.history.Op;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -23,13 +24,20 @@ import java.util.Map;
  *   <li>An enabled op that does not change the state (a read, a conflict) can be linearized at
  *       once: it is not a choice, and backtracking goes straight past it.
  *   <li>A configuration is abandoned at once if an op that must still take effect no longer can
- *       ({@link Model#expired}), rather than when its return is reached. The ops that can be
- *       linearized next are checked, and the next few invoked after them.
+ *       ({@link Model#expired}), rather than when its return is reached. With a model's
+ *       {@link Model#counters counters} (values no step decreases, such as a version) every op
+ *       still to take effect is checked, in constant time: one tree per counter keeps the least
+ *       {@link Model#limit} of the ops with replies not yet linearized. Without, the ops that can
+ *       be linearized next are checked, and the next few invoked after them. So a violation late
+ *       in the history (a READ that finds nothing, long after a put was acknowledged) is seen as
+ *       soon as the counter passes it, not after every placement of the UNKNOWN ops before it.
  *   <li>UNKNOWN ops (in a list of their own: they have no return) may take effect at any point
  *       after their call, or never. They are tried only after the ops with replies, only where
  *       they change the state (a no-op is the same as never), and among UNKNOWN ops with the
  *       same inputs only in invocation order (any other choice has an equivalent one with the
- *       earlier-invoked twin).
+ *       earlier-invoked twin). The model makes interchangeable ones alike ({@link Model#prepare}).
+ *   <li>In the memo, an UNKNOWN op that can no longer change the state (a counter is past its
+ *       limit) counts as linearized whether it was or not: what can follow is the same.
  * </ul>
  */
 final class KeySearch<S> {
@@ -53,6 +61,13 @@ final class KeySearch<S> {
   private final int[] callEntry;
   private final int[] returnEntry;
   private final LinearizedSet linearizedSet;
+  private final int counters;
+  private final int leaves;
+  private final long[][] definiteLimit;
+  private final long[][] minLimit;
+  private final int[] boundedUnknown;
+  private final long[][] unknownLimit;
+  private final long[] counterValue;
   private int scanPass;
   private int scanEntry;
   private S scanState;
@@ -135,6 +150,46 @@ final class KeySearch<S> {
     }
     next[last] = -1;
     next[lastUnknown] = -1;
+
+    counters = model.counters();
+    counterValue = new long[counters];
+    int leafCount = 1;
+    while (leafCount < Math.max(1, d)) {
+      leafCount <<= 1;
+    }
+    leaves = leafCount;
+    definiteLimit = new long[counters][d];
+    minLimit = new long[counters][2 * leaves];
+    List<Integer> bounded = new ArrayList<>();
+    for (int c = 0; c < counters; c++) {
+      Arrays.fill(minLimit[c], Long.MAX_VALUE);
+    }
+    for (int i = 0; i < n; i++) {
+      boolean limited = false;
+      for (int c = 0; c < counters; c++) {
+        long limit = model.limit(ops[i], c);
+        limited |= limit != Long.MAX_VALUE;
+        if (definite[i]) {
+          definiteLimit[c][bitIndex[i]] = limit;
+          minLimit[c][leaves + bitIndex[i]] = limit;
+        }
+      }
+      if (!definite[i] && limited) {
+        bounded.add(i);
+      }
+    }
+    for (int c = 0; c < counters; c++) {
+      for (int k = leaves - 1; k >= 1; k--) {
+        minLimit[c][k] = Math.min(minLimit[c][2 * k], minLimit[c][2 * k + 1]);
+      }
+    }
+    boundedUnknown = bounded.stream().mapToInt(Integer::intValue).toArray();
+    unknownLimit = new long[boundedUnknown.length][counters];
+    for (int k = 0; k < boundedUnknown.length; k++) {
+      for (int c = 0; c < counters; c++) {
+        unknownLimit[k][c] = model.limit(ops[boundedUnknown[k]], c);
+      }
+    }
   }
 
   int unknownOps() {
@@ -162,9 +217,10 @@ final class KeySearch<S> {
       int chosen = -1;
       boolean forced = false;
       if (fresh) {
-        // dead if an op that must still take effect no longer can; else an enabled op that
-        // changes nothing goes first, and nothing else needs trying here
-        boolean dead = false;
+        // dead if an op that must still take effect no longer can (with counters: any such op,
+        // however late invoked); else an enabled op that changes nothing goes first, and
+        // nothing else needs trying here
+        boolean dead = pastSomeLimit(state);
         int x = next[head];
         for (; x >= 0 && entryIsCall[x] && !dead; x = next[x]) {
           int i = entryOp[x];
@@ -177,8 +233,8 @@ final class KeySearch<S> {
             forced = true;
           }
         }
-        // ops invoked later must take effect too: look a little ahead
-        for (int k = 0; k < LOOKAHEAD && x >= 0 && !dead; x = next[x]) {
+        // without counters, ops invoked later must take effect too: look a little ahead
+        for (int k = 0; counters == 0 && k < LOOKAHEAD && x >= 0 && !dead; x = next[x]) {
           if (entryIsCall[x]) {
             dead = model.expired(state, ops[entryOp[x]]);
             k++;
@@ -188,7 +244,7 @@ final class KeySearch<S> {
           chosen = -1;
         } else if (forced) {
           set(chosen);
-          if (!seen.add(linearizedSet.key(), scanState)) {
+          if (!seen.add(memoKey(scanState), scanState)) {
             clear(chosen); // reached before, and failed: so does this configuration
             chosen = -1;
           }
@@ -266,7 +322,7 @@ final class KeySearch<S> {
         S s = model.step(state, ops[i]);
         if (s != null && !s.equals(state)) {
           set(i);
-          if (seen.add(linearizedSet.key(), s)) {
+          if (seen.add(memoKey(s), s)) {
             scanState = s;
             return i;
           }
@@ -274,6 +330,54 @@ final class KeySearch<S> {
         }
       }
       e = next[e];
+    }
+  }
+
+  /** True if a counter of {@code state} is past the limit of an op with a reply still to go. */
+  private boolean pastSomeLimit(S state) {
+    for (int c = 0; c < counters; c++) {
+      if (model.counter(state, c) > minLimit[c][1]) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The memo key of the linearized set with {@code state}: UNKNOWN ops that can no longer
+   * change the state (a counter is past their limit) count as linearized. Whether such an op
+   * was linearized or not makes no difference to what can follow: the search never linearizes
+   * an op that changes nothing, and in any linearization it is the same as never.
+   */
+  private long[] memoKey(S state) {
+    long[] key = linearizedSet.key();
+    if (boundedUnknown.length == 0) {
+      return key;
+    }
+    for (int c = 0; c < counters; c++) {
+      counterValue[c] = model.counter(state, c);
+    }
+    for (int k = 0; k < boundedUnknown.length; k++) {
+      int i = boundedUnknown[k];
+      for (int c = 0; c < counters; c++) {
+        if (counterValue[c] > unknownLimit[k][c]) {
+          LinearizedSet.markUnknown(key, bitIndex[i]);
+          break;
+        }
+      }
+    }
+    return key;
+  }
+
+  /** Sets the limit of definite op {@code i} in the trees ({@code Long.MAX_VALUE}: lifted). */
+  private void setLimits(int i, boolean lifted) {
+    int leaf = leaves + bitIndex[i];
+    for (int c = 0; c < counters; c++) {
+      long[] tree = minLimit[c];
+      tree[leaf] = lifted ? Long.MAX_VALUE : definiteLimit[c][bitIndex[i]];
+      for (int k = leaf >>> 1; k >= 1; k >>>= 1) {
+        tree[k] = Math.min(tree[2 * k], tree[2 * k + 1]);
+      }
     }
   }
 
@@ -303,6 +407,9 @@ final class KeySearch<S> {
     if (returnEntry[i] >= 0) {
       remove(returnEntry[i]);
     }
+    if (definite[i] && counters > 0) {
+      setLimits(i, true);
+    }
   }
 
   private void unlift(int i) {
@@ -310,6 +417,9 @@ final class KeySearch<S> {
       reinsert(returnEntry[i]);
     }
     reinsert(callEntry[i]);
+    if (definite[i] && counters > 0) {
+      setLimits(i, false);
+    }
   }
 
   private void remove(int e) {

@@ -18,7 +18,8 @@ import java.util.concurrent.Future;
  *
  * <p>FAIL ops are dropped (they never took effect). UNKNOWN ops may take effect at any time after
  * their invocation, or never. Each key gets a budget of search steps and of time; a key that
- * runs out is UNKNOWN rather than a hang. Instances are immutable and thread-safe.
+ * runs out is UNKNOWN rather than a hang, unless two of its ops alone prove it not linearizable
+ * ({@link RealTimeWitness}). Instances are immutable and thread-safe.
  */
 public final class LinearizabilityChecker {
   /** Default step budget per key. */
@@ -135,7 +136,9 @@ public final class LinearizabilityChecker {
     }
     KeySearch<S> search = new KeySearch<>(m, m.prepare(keyOps));
     KeySearch.Outcome out = search.run(maxSteps, start + timePerKey.toNanos(), memoCapacity());
-    KeyResult.Status status = out.status() == null ? KeyResult.Status.UNKNOWN : out.status();
+    KeyResult.Status status = out.status() != null ? out.status()
+        : RealTimeWitness.find(m, out.ops()) != null ? KeyResult.Status.NOT_LINEARIZABLE // a proof
+        : KeyResult.Status.UNKNOWN;
     String explanation = status == KeyResult.Status.LINEARIZABLE ? ""
         : Explanation.of(key, status, m, search, out, originals, base);
     return new KeyResult(key, status, out.ops().length, search.unknownOps(), out.steps(),

@@ -46,6 +46,11 @@ final class LinearizedSet {
     }
   }
 
+  /** Sets the bit of UNKNOWN op {@code bit} in {@code key}, a copy made by {@link #key}. */
+  static void markUnknown(long[] key, int bit) {
+    key[1 + (bit >>> 6)] |= 1L << bit;
+  }
+
   /** A copy identifying this set: the floor, the UNKNOWN bits, the words from the floor up. */
   long[] key() {
     int lo = floor >>> 6;

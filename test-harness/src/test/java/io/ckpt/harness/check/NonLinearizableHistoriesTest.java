@@ -148,4 +148,55 @@ class NonLinearizableHistoriesTest {
         .contains("last 12 steps shown")
         .contains("state after the prefix: {version=20");
   }
+
+  /**
+   * A READ invoked long after an acknowledged put finds nothing; many UNKNOWN puts and acquires
+   * come before it. Two ops prove it, and the search sees it as soon as the put takes effect
+   * (not only when the READ's turn comes, after trying every placement of the UNKNOWN ops).
+   */
+  @Test
+  void lateReadFindsNothingAfterManyUnknownWrites() {
+    Hist h = new Hist();
+    long t = 0;
+    for (int v = 1; v <= 200; v++) {
+      if (v % 5 == 0) {
+        h.unknown(2, t, put("k", 1_000 + v));
+        h.unknown(3, t, acquire("k", "u" + v, true));
+      }
+      h.op(0, t, t + 10, put("k", 100 + v), written(v, v));
+      t += 20;
+    }
+    h.op(1, t, t + 10, read("k"), notFound());
+    LinearizabilityResult r = new LinearizabilityChecker().withMaxSteps(10_000).check(h.ops());
+    assertThat(r.verdict()).as(r.explanation()).isEqualTo(Verdict.FAIL);
+    assertThat(r.explanation()).contains("two ops prove it, whatever the others did:")
+        .contains("PUT(value=300) -> OK version=200 revision=200")
+        .contains("returned before the next was invoked, leaving the version at 200 or more")
+        .contains("READ() -> NOT_FOUND")
+        .contains("can take effect only while the version is at most 0");
+  }
+
+  /**
+   * Forced ACQUIREs by owners no other op names are interchangeable: 24 UNKNOWN ones could
+   * fill the 12 epochs the others skip in millions of ways, which the search need not tell
+   * apart when the READ at the end fails them all.
+   */
+  @Test
+  void unknownAcquiresByOwnersNobodyNamesFillEpochGapsAndAReadStillFails() {
+    Hist h = new Hist();
+    for (int j = 0; j < 24; j++) {
+      h.unknown(2, j, acquire("k", "u" + j, true));
+    }
+    long t = 100;
+    for (int e = 2; e <= 24; e += 2) {
+      h.op(0, t, t + 5, acquire("k", "d" + e, true), acquired(e));
+      t += 10;
+    }
+    h.op(0, t, t + 5, put("k", 11, NONE, 24), written(1, 1));
+    h.op(1, t + 10, t + 15, read("k"), Reply.read(1, 1, 12));
+    LinearizabilityResult r = new LinearizabilityChecker().withMaxSteps(100_000).check(h.ops());
+    assertThat(r.verdict()).as(r.explanation()).isEqualTo(Verdict.FAIL);
+    assertThat(r.explanation()).contains("READ() -> OK version=1 revision=1 value=12")
+        .contains("expected OK version=1 value=11");
+  }
 }

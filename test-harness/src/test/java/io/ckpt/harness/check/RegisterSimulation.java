@@ -34,6 +34,7 @@ final class RegisterSimulation {
   private final Random random;
   private final int keys;
   private final double unknownRate;
+  private final boolean chaos;
   private final PriorityQueue<Event> events = new PriorityQueue<>(
       (a, b) -> a.time != b.time ? Long.compare(a.time, b.time) : Long.compare(a.seq, b.seq));
   private final Map<String, Key> state = new HashMap<>();
@@ -43,15 +44,32 @@ final class RegisterSimulation {
   private long revision;
   private long nextValue = 1;
 
-  private RegisterSimulation(long seed, int keys, double unknownRate) {
+  private RegisterSimulation(long seed, int keys, double unknownRate, boolean chaos) {
     this.random = new Random(seed);
     this.keys = keys;
     this.unknownRate = unknownRate;
+    this.chaos = chaos;
   }
 
   /** {@code clients} clients doing {@code opsPerClient} ops each over {@code keys} keys. */
   static List<Op> run(long seed, int clients, int opsPerClient, int keys, double unknownRate) {
-    RegisterSimulation sim = new RegisterSimulation(seed, keys, unknownRate);
+    return run(seed, clients, opsPerClient, keys, unknownRate, false);
+  }
+
+  /**
+   * As {@link #run}, with the chaos workload's mix instead: more writes and acquires, each
+   * acquire by a new owner ({@code c<client>-<n>}) and mostly with force, now and then by the
+   * client's previous owner again or without force; compare-and-set puts sometimes expect a
+   * version next to the one last seen.
+   */
+  static List<Op> runChaos(long seed, int clients, int opsPerClient, int keys,
+      double unknownRate) {
+    return run(seed, clients, opsPerClient, keys, unknownRate, true);
+  }
+
+  private static List<Op> run(long seed, int clients, int opsPerClient, int keys,
+      double unknownRate, boolean chaos) {
+    RegisterSimulation sim = new RegisterSimulation(seed, keys, unknownRate, chaos);
     for (int c = 0; c < clients; c++) {
       sim.startClient(c, opsPerClient);
     }
@@ -76,6 +94,7 @@ final class RegisterSimulation {
   private void startClient(int client, int remaining) {
     Map<String, Long> seenVersion = new HashMap<>();
     Map<String, Long> myEpoch = new HashMap<>();
+    int[] owners = {0};
     Runnable[] next = new Runnable[1];
     int[] left = {remaining};
     next[0] = () -> {
@@ -83,7 +102,8 @@ final class RegisterSimulation {
         return;
       }
       String key = "k" + random.nextInt(keys);
-      Call call = randomCall(client, key, seenVersion, myEpoch);
+      Call call = chaos ? chaosCall(client, key, seenVersion, myEpoch, owners)
+          : randomCall(client, key, seenVersion, myEpoch);
       long id = history.invoke(client, call);
       boolean write = call.kind() == Op.Kind.PUT || call.kind() == Op.Kind.ACQUIRE;
       boolean lost = write && random.nextDouble() < unknownRate;
@@ -135,6 +155,31 @@ final class RegisterSimulation {
       return Call.staleRead(key);
     }
     return Call.acquire(key, "c" + client, random.nextBoolean());
+  }
+
+  private Call chaosCall(int client, String key, Map<String, Long> seenVersion,
+      Map<String, Long> myEpoch, int[] owners) {
+    int dice = random.nextInt(100);
+    long value = nextValue++;
+    long seen = seenVersion.getOrDefault(key, 0L);
+    if (dice < 25) {
+      return Call.put(key, value);
+    }
+    if (dice < 40) {
+      long expect = random.nextInt(4) == 0 ? Math.max(0, seen + random.nextInt(3) - 1) : seen;
+      return Call.put(key, value, expect, Op.NONE);
+    }
+    if (dice < 52) {
+      return Call.put(key, value, Op.NONE, myEpoch.getOrDefault(key, 0L));
+    }
+    if (dice < 75) {
+      return Call.read(key);
+    }
+    if (dice < 80) {
+      return Call.staleRead(key);
+    }
+    int owner = random.nextInt(8) == 0 && owners[0] > 0 ? owners[0] : ++owners[0];
+    return Call.acquire(key, "c" + client + "-" + owner, random.nextInt(8) > 0);
   }
 
   private static void remember(Call call, Reply reply, Map<String, Long> seenVersion,
