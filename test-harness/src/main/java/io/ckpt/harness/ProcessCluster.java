@@ -308,7 +308,8 @@ public final class ProcessCluster implements AutoCloseable {
     }
   }
 
-  private static void waitFor(Process p) {
+  /** Waits up to 30 s for a signalled process to end, then kills it. */
+  static void waitFor(Process p) {
     try {
       if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
         p.destroyForcibly().waitFor();

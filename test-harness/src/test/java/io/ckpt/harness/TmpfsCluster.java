@@ -122,7 +122,7 @@ final class TmpfsCluster implements AutoCloseable {
     Process p = nodes.remove(id);
     if (p != null) {
       p.destroyForcibly();
-      waitFor(p);
+      ProcessCluster.waitFor(p);
     }
   }
 
@@ -168,16 +168,6 @@ final class TmpfsCluster implements AutoCloseable {
     }
   }
 
-  private static void waitFor(Process p) {
-    try {
-      if (!p.waitFor(30, TimeUnit.SECONDS)) {
-        p.destroyForcibly().waitFor();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
   @Override
   public synchronized void close() {
     for (String id : List.copyOf(nodes.keySet())) {
@@ -185,7 +175,7 @@ final class TmpfsCluster implements AutoCloseable {
     }
     for (Process h : holders.values()) {
       h.destroyForcibly();
-      waitFor(h);
+      ProcessCluster.waitFor(h);
     }
     holders.clear();
     TempDirs.deleteQuietly(dir);
