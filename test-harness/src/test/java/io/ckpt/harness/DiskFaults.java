@@ -62,7 +62,10 @@ final class DiskFaults {
   static void assertServesExactly(CheckpointClient client, String node, Map<String, byte[]> data) {
     awaitApplied(client, node, data);
     for (var e : data.entrySet()) {
-      Segment s = client.get(e.getKey(), ReadOptions.latest().fromNode(node));
+      // A node that just caught up (or whose leader just changed) may time out a ReadIndex
+      // round or two: retry until it answers, then it must answer exactly.
+      Segment s = Awaitility.await().atMost(Duration.ofMinutes(2)).ignoreExceptions()
+          .until(() -> client.get(e.getKey(), ReadOptions.latest().fromNode(node)), x -> true);
       assertThat(s.data()).as("%s from %s", e.getKey(), node).isEqualTo(e.getValue());
       assertThat(s.info().node()).isEqualTo(node);
     }
