@@ -120,10 +120,19 @@ public final class RaftTransport implements Closeable {
   public CompletableFuture<WriteReply> write(Lane lane, LogEntry entry) {
     Message m = RaftMessages.of(entry);
     return lane.client().async().send(m).whenComplete((reply, failure) -> {
-      if (failure != null) {
+      if (failure != null && !answeredByServer(failure)) {
         replace(lane);
       }
     }).thenApply(reply -> parseWrite(reply));
+  }
+
+  /**
+   * A write the state machine refused (admission) or failed is an answer: the lane's stream is
+   * fine, and replacing its client would fail the other writes in flight on it.
+   */
+  private static boolean answeredByServer(Throwable failure) {
+    return Replies.unwrap(failure) instanceof org.apache.ratis.protocol.exceptions.StateMachineException
+        || Rejections.find(failure).isPresent();
   }
 
   /**
