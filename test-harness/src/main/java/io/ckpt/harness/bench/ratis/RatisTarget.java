@@ -63,7 +63,8 @@ public final class RatisTarget implements BenchTarget {
       probe = new ClusterProbe(cluster.peers());
       String leader = probe.awaitLeader(layout == Layout.IN_JVM ? START_TIMEOUT_IN_JVM : START_TIMEOUT_PROCESSES,
           cluster::failure);
-      LOG.info("bare Ratis cluster {} ({}) has leader {}", PeerAddress.format(cluster.peers()), cluster.where(), leader);
+      LOG.info("bare Ratis cluster {} ({}) has leader {}", PeerAddress.format(cluster.peers()), cluster.where(),
+          leader);
       return new RatisTarget(cluster, probe, new RaftTransport(clientSettings(cluster.peers())));
     } catch (RuntimeException e) {
       closeQuietly(probe);

@@ -26,8 +26,8 @@ final class WriteMessages {
    * client's gRPC messages; the servers' appender buffer, which one entry must fit, and their
    * gRPC messages), less {@link #HEADROOM_BYTES}.
    */
-  static final long MAX_VALUE_BYTES = Math.min(CLIENT_MESSAGE_MAX,
-      Math.min(CkptServerConfigKeys.APPENDER_BUFFER_BYTE_LIMIT.getSize(), CkptServerConfigKeys.GRPC_MESSAGE_SIZE_MAX.getSize()))
+  static final long MAX_VALUE_BYTES = Math.min(CLIENT_MESSAGE_MAX, Math.min(
+      CkptServerConfigKeys.APPENDER_BUFFER_BYTE_LIMIT.getSize(), CkptServerConfigKeys.GRPC_MESSAGE_SIZE_MAX.getSize()))
       - HEADROOM_BYTES;
 
   private WriteMessages() {}
@@ -41,8 +41,8 @@ final class WriteMessages {
   static Message of(String key, byte[] value) {
     byte[] k = key.getBytes(StandardCharsets.UTF_8);
     if (k.length > KEY_BYTES_MAX) {
-      throw new IllegalArgumentException("key of " + k.length + " bytes is longer than the bare Ratis target's limit of "
-          + KEY_BYTES_MAX + " bytes");
+      throw new IllegalArgumentException("key of " + k.length + " bytes is longer than the bare Ratis target's limit"
+          + " of " + KEY_BYTES_MAX + " bytes");
     }
     if (value.length > MAX_VALUE_BYTES) {
       throw new IllegalArgumentException("value of " + value.length + " bytes is larger than the " + MAX_VALUE_BYTES

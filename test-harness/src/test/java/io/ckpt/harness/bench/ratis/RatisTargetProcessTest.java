@@ -29,7 +29,7 @@ class RatisTargetProcessTest {
       }
       long last = target.lastAcknowledgedIndex();
       for (String node : target.nodeIds()) {
-        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
             .untilAsserted(() -> assertThat(target.appliedIndex(node)).isGreaterThanOrEqualTo(last));
       }
     }
