@@ -33,26 +33,32 @@ public final class EtcdCluster implements Closeable {
 
   private final EtcdBinary binary;
   private final List<EtcdMember> members;
+  private final List<String> extraFlags;
   private final Thread shutdownHook;
 
-  private EtcdCluster(EtcdBinary binary, List<EtcdMember> members) {
+  private EtcdCluster(EtcdBinary binary, List<EtcdMember> members, List<String> extraFlags) {
     this.binary = binary;
     this.members = List.copyOf(members);
+    this.extraFlags = List.copyOf(extraFlags);
     this.shutdownHook = new Thread(this::stopMembers, "etcd-cluster-shutdown");
   }
 
-  /** A 3-member cluster under {@code dir}, healthy within 60 s. */
+  /** A 3-member cluster under {@code dir} with etcd's defaults, healthy within 60 s. */
   public static EtcdCluster start(EtcdBinary binary, Path dir) {
-    return start(binary, dir, 3, Duration.ofSeconds(60));
+    return start(binary, dir, 3, Duration.ofSeconds(60), List.of());
   }
 
-  /** A cluster of {@code size} members under {@code dir}, healthy within {@code deadline}. */
-  public static EtcdCluster start(EtcdBinary binary, Path dir, int size, Duration deadline) {
+  /**
+   * A cluster of {@code size} members under {@code dir}, healthy within {@code deadline}; every
+   * member also gets {@code extraFlags} (e.g. {@code --quota-backend-bytes=...}).
+   */
+  public static EtcdCluster start(EtcdBinary binary, Path dir, int size, Duration deadline,
+      List<String> extraFlags) {
     if (size < 1) {
       throw new IllegalArgumentException("an etcd cluster needs at least one member, not " + size);
     }
     for (int attempt = 1; ; attempt++) {
-      EtcdCluster cluster = new EtcdCluster(binary, newMembers(dir, size));
+      EtcdCluster cluster = new EtcdCluster(binary, newMembers(dir, size), extraFlags);
       try {
         cluster.launch(deadline);
         return cluster;
@@ -86,7 +92,7 @@ public final class EtcdCluster implements Closeable {
         .collect(Collectors.joining(","));
     String token = "ckpt-bench-" + UUID.randomUUID();
     for (EtcdMember m : members) {
-      m.start(binary, initialCluster, token);
+      m.start(binary, initialCluster, token, extraFlags);
     }
     awaitHealthy(deadline);
     LOG.info("etcd {} cluster healthy: {}", binary.version(), members);

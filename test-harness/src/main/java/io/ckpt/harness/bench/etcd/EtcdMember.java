@@ -69,8 +69,11 @@ public final class EtcdMember {
     return process;
   }
 
-  /** Starts the member as one of a new cluster ({@code initialCluster} names every member's peer URL). */
-  void start(EtcdBinary binary, String initialCluster, String clusterToken) {
+  /**
+   * Starts the member as one of a new cluster ({@code initialCluster} names every member's peer
+   * URL), with {@code extraFlags} after ours.
+   */
+  void start(EtcdBinary binary, String initialCluster, String clusterToken, List<String> extraFlags) {
     List<String> cmd = new ArrayList<>(List.of(binary.path().toString(),
         "--name", name,
         "--data-dir", dataDir.toString(),
@@ -83,6 +86,7 @@ public final class EtcdMember {
         "--initial-cluster-token", clusterToken,
         "--logger", "zap",
         "--log-outputs", "stderr"));
+    cmd.addAll(extraFlags);
     try {
       Files.createDirectories(logFile.getParent());
       process = new ProcessBuilder(cmd).redirectErrorStream(true)

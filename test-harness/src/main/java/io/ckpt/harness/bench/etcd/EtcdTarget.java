@@ -10,6 +10,7 @@ import io.etcd.jetcd.maintenance.StatusResponse;
 import io.etcd.jetcd.options.GetOption;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.NoSuchElementException;
 import org.slf4j.Logger;
@@ -26,6 +27,8 @@ public final class EtcdTarget implements BenchTarget {
   private static final Logger LOG = LoggerFactory.getLogger(EtcdTarget.class);
   private static final String VALUE_PREFIX = "v/";
   private static final String OWNER_PREFIX = "o/";
+  /** What etcd answers once its NOSPACE alarm is raised. */
+  private static final String NO_SPACE = "database space exceeded";
   private static final GetOption SERIALIZABLE = GetOption.builder().withSerializable(true).build();
 
   private final EtcdCluster cluster;
@@ -51,11 +54,16 @@ public final class EtcdTarget implements BenchTarget {
    * Only {@link Layout#PROCESSES}: etcd is a separate program and cannot run inside the JVM.
    */
   public static EtcdTarget start(Layout layout, Path dir) {
+    return start(layout, dir, List.of());
+  }
+
+  /** As {@link #start(Layout, Path)}, with {@code extraFlags} given to every member. */
+  static EtcdTarget start(Layout layout, Path dir, List<String> extraFlags) {
     if (layout != Layout.PROCESSES) {
       throw new IllegalArgumentException("etcd cannot run in layout " + layout
           + ": it is a separate program, so its members always run as 3 processes (Layout.PROCESSES)");
     }
-    EtcdCluster cluster = EtcdCluster.start(EtcdBinary.locate(), dir);
+    EtcdCluster cluster = EtcdCluster.start(EtcdBinary.locate(), dir, 3, Duration.ofSeconds(60), extraFlags);
     Client client = null;
     try {
       client = Client.builder().endpoints(cluster.clientEndpoints()).build();
@@ -111,7 +119,16 @@ public final class EtcdTarget implements BenchTarget {
   @Override
   public void write(String key, byte[] value) throws Exception {
     EtcdRequestLimit.check(key, value);
-    Await.result(kv.put(valueKey(key), ByteSequence.from(value)), "put of " + key);
+    try {
+      Await.result(kv.put(valueKey(key), ByteSequence.from(value)), "put of " + key);
+    } catch (Exception e) {
+      if (String.valueOf(e.getMessage()).contains(NO_SPACE)) {
+        throw new IllegalStateException("etcd refuses writes: its backend reached --quota-backend-bytes "
+            + "(2 GiB by default; etcd keeps every revision until compacted, so every byte written counts): "
+            + "start a fresh cluster or write less per run (" + e.getMessage() + ")", e);
+      }
+      throw e;
+    }
   }
 
   @Override

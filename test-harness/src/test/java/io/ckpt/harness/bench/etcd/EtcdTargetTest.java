@@ -109,6 +109,21 @@ class EtcdTargetTest {
   }
 
   @Test
+  void aFullBackendIsReportedAsEtcdsSpaceQuota() throws Exception {
+    // etcd keeps every revision: with a 1 MiB quota a few 256 KiB puts fill it.
+    try (EtcdTarget etcd = EtcdTarget.start(Layout.PROCESSES, dir, List.of("--quota-backend-bytes=1048576"))) {
+      byte[] value = randomBytes(256 * 1024);
+
+      assertThatThrownBy(() -> {
+        for (int i = 0; i < 20; i++) {
+          etcd.write("segment-e", value);
+        }
+      }).isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("--quota-backend-bytes").hasMessageContaining("database space exceeded");
+    }
+  }
+
+  @Test
   void theInJvmLayoutIsRefused() {
     assertThatThrownBy(() -> EtcdTarget.start(Layout.IN_JVM, dir))
         .isInstanceOf(IllegalArgumentException.class)
