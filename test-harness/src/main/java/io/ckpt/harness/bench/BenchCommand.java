@@ -149,7 +149,8 @@ public final class BenchCommand implements CkptSubcommand {
       }), distinct(layouts, "--layouts", BenchCommand::layout), distinct(workloads, "--workloads", Workload::byId),
           distinct(sizes, "--sizes", BenchCommand::size), distinct(clients, "--clients", BenchCommand::count),
           duration(warmup, "--warmup"), duration(duration, "--duration"),
-          workDir != null ? workDir : Path.of(System.getProperty("java.io.tmpdir")), size(maxInFlight));
+          workDir != null ? workDir : Path.of(System.getProperty("java.io.tmpdir")),
+          distinct(List.of(maxInFlight), "--max-in-flight", BenchCommand::size).get(0));
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
