@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -55,16 +56,23 @@ final class Preload {
           return null;
         }));
       }
+      // Every write ends (or fails) before this returns: none may still run into the cell.
+      Exception first = null;
       for (Future<?> w : writes) {
-        w.get();
+        try {
+          w.get();
+        } catch (ExecutionException e) {
+          first = first != null ? first : e.getCause() instanceof Exception c ? c : e;
+        }
+      }
+      if (first != null) {
+        throw first;
       }
       for (String key : keys) {
         sizes.put(key, payload.length);
       }
-    } catch (java.util.concurrent.ExecutionException e) {
-      throw e.getCause() instanceof Exception c ? c : e;
     } finally {
-      pool.shutdownNow();
+      pool.shutdown();
     }
     if (cell.workload() == Workload.READ_STALE) {
       awaitStaleReads(keys, payload.length);

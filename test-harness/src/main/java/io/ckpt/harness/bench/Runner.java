@@ -191,21 +191,27 @@ final class Runner {
     return ms >= 100 ? String.format(Locale.ROOT, "%.0f", ms) : String.format(Locale.ROOT, "%.2f", ms);
   }
 
-  /** Stops a target with Ratis's warnings about peers going away silenced, then restores the levels. */
+  /**
+   * Stops a target with Ratis silenced (peers going away, requests cut off by the close), then
+   * restores its level; with --verbose it keeps talking.
+   */
   private static void quietlyStop(BenchTarget target) {
     if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx)) {
       closeQuietly(target);
       return;
     }
-    ch.qos.logback.classic.Logger ratis = ctx.getLogger("org.apache.ratis");
-    Level before = ratis.getLevel();
-    if (!ratis.isEnabledFor(Level.INFO)) {
-      ratis.setLevel(Level.ERROR);
+    List<ch.qos.logback.classic.Logger> loggers =
+        List.of(ctx.getLogger("org.apache.ratis"), ctx.getLogger("org.apache.ratis.thirdparty"));
+    List<Level> before = loggers.stream().map(ch.qos.logback.classic.Logger::getLevel).toList();
+    if (!loggers.get(0).isEnabledFor(Level.INFO)) {
+      loggers.forEach(l -> l.setLevel(Level.OFF));
     }
     try {
       closeQuietly(target);
     } finally {
-      ratis.setLevel(before);
+      for (int i = 0; i < loggers.size(); i++) {
+        loggers.get(i).setLevel(before.get(i));
+      }
     }
   }
 

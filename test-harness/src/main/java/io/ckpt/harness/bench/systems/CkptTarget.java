@@ -7,11 +7,15 @@ import io.ckpt.client.SegmentInfo;
 import io.ckpt.client.local.LocalStore;
 import io.ckpt.harness.MiniCluster;
 import io.ckpt.harness.ProcessCluster;
+import io.ckpt.statemachine.CkptStoreConfigKeys;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -38,6 +42,15 @@ public final class CkptTarget implements BenchTarget {
   private static final Duration LEASE_TTL = Duration.ofHours(1);
   /** ckpt's default largest segment (see DESIGN.md). */
   private static final long MAX_SEGMENT = 1L << 30;
+  /**
+   * Node settings: keep one version per segment instead of three, and raise the store quota
+   * from 1 GB. Every key of every workload holds values of up to --max-in-flight bytes in all;
+   * retention decides how many old versions stay stored, not the work a write does (each
+   * applied version frees the one that falls out), so write figures do not depend on it.
+   */
+  private static final Map<String, String> NODE_PROPERTIES = Map.of(
+      CkptStoreConfigKeys.RETAIN_KEY, "1",
+      CkptStoreConfigKeys.QUOTA_KEY, "64GB");
 
   private final Layout layout;
   private final AutoCloseable cluster;
@@ -67,12 +80,16 @@ public final class CkptTarget implements BenchTarget {
       List<PeerAddress> peers;
       List<ProcessHandle> processes;
       if (layout == Layout.IN_JVM) {
-        MiniCluster mini = MiniCluster.builder().nodes(3).directory(dir.resolve("cluster")).start();
+        MiniCluster.Builder b = MiniCluster.builder().nodes(3).directory(dir.resolve("cluster"));
+        NODE_PROPERTIES.forEach(b::property);
+        MiniCluster mini = b.start();
         cluster = mini;
         peers = mini.peers();
         processes = List.of(ProcessHandle.current());
       } else {
-        ProcessCluster procs = ProcessCluster.builder().nodes(3).directory(dir.resolve("cluster")).start();
+        ProcessCluster.Builder b = ProcessCluster.builder().nodes(3).directory(dir.resolve("cluster"));
+        NODE_PROPERTIES.forEach(b::property);
+        ProcessCluster procs = b.start();
         cluster = procs;
         peers = procs.peers();
         processes = procs.runningIds().stream().map(id -> ProcessHandle.of(procs.pid(id)).orElseThrow()).toList();
@@ -83,9 +100,14 @@ public final class CkptTarget implements BenchTarget {
       long t0 = System.nanoTime();
       LocalStore store = LocalStore.open(dir.resolve("local-store"));
       double openS = (System.nanoTime() - t0) / 1e9;
-      String where = layout == Layout.IN_JVM ? "3 nodes in this JVM" : "3 `ckpt server` processes";
-      String description = String.format(Locale.ROOT, "ckpt %s on Ratis %s, %s; takeover loads into a local "
-          + "store opened once at start (%.1f s, not counted)", Versions.ckpt(), Versions.ratis(), where, openS);
+      // On 2 cores a common pool of 1 thread makes Ratis start a thread per follower append
+      // (docs/benchmarks.md): server processes get 2; in this JVM it is whatever the JVM was given.
+      String where = layout == Layout.IN_JVM
+          ? "3 nodes in this JVM (common pool parallelism " + ForkJoinPool.getCommonPoolParallelism() + ")"
+          : "3 `ckpt server` processes";
+      String description = String.format(Locale.ROOT, "ckpt %s on Ratis %s, %s, node settings %s; takeover "
+          + "loads into a local store opened once at start (%.1f s, not counted)", Versions.ckpt(), Versions.ratis(),
+          where, new TreeMap<>(NODE_PROPERTIES), openS);
       return new CkptTarget(layout, cluster, processes, client, store, followers, description);
     } catch (RuntimeException e) {
       closeQuietly(client);
