@@ -1,5 +1,7 @@
 package io.ckpt.harness.bench;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
 import io.ckpt.client.util.Durations;
 import io.ckpt.client.util.Sizes;
 import io.ckpt.harness.bench.report.ReportWriter;
@@ -23,6 +25,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -97,12 +100,32 @@ public final class BenchCommand implements CkptSubcommand {
   @Override
   public Integer call() throws Exception {
     CkptCommand root = (CkptCommand) spec.root().userObject();
-    PrintStream err = root.err();
     if (reportOnly) {
       return report(root);
     }
     BenchPlan plan = plan();
-    Path dir = out != null ? out : Path.of("bench-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    ch.qos.logback.classic.Logger ratisClient = LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx
+        ? ctx.getLogger("org.apache.ratis.client") : null;
+    Level before = ratisClient == null ? null : ratisClient.getLevel();
+    if (ratisClient != null && !verbose.isVerbose()) {
+      // The Ratis client logs every request it retries (a leader change under load, a slow
+      // 64 MiB upload) with a stack trace; ckpt's client retries them and the cell counts what
+      // still fails. Servers keep their warnings.
+      ratisClient.setLevel(Level.OFF);
+    }
+    try {
+      return measure(root, plan);
+    } finally {
+      if (ratisClient != null) {
+        ratisClient.setLevel(before);
+      }
+    }
+  }
+
+  private int measure(CkptCommand root, BenchPlan plan) throws InterruptedException {
+    PrintStream err = root.err();
+    Path dir = out != null ? out
+        : Path.of("bench-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     ResultsFile results = new ResultsFile(dir);
     RunInfo run = Environment.capture(commandLine(root), plan.workDir());
     err.printf("bench: %s; results in %s%n", plan.summary(), dir.toAbsolutePath());
@@ -122,7 +145,8 @@ public final class BenchCommand implements CkptSubcommand {
 
   private int report(CkptCommand root) {
     if (out == null) {
-      throw new ParameterException(spec.commandLine(), "--report-only needs --out DIR (the directory of results.jsonl)");
+      throw new ParameterException(spec.commandLine(),
+          "--report-only needs --out DIR (the directory of " + ResultsFile.RESULTS + ")");
     }
     ResultsFile results = new ResultsFile(out);
     if (!results.exists()) {
@@ -141,12 +165,7 @@ public final class BenchCommand implements CkptSubcommand {
 
   private BenchPlan plan() {
     try {
-      return new BenchPlan(distinct(systems, "--systems", s -> {
-        if (!Systems.NAMES.contains(s)) {
-          throw new IllegalArgumentException("unknown system '" + s + "' (known: " + String.join(", ", Systems.NAMES) + ")");
-        }
-        return s;
-      }), distinct(layouts, "--layouts", BenchCommand::layout), distinct(workloads, "--workloads", Workload::byId),
+      return new BenchPlan(distinct(systems, "--systems", Systems::requireKnown), distinct(layouts, "--layouts", BenchCommand::layout), distinct(workloads, "--workloads", Workload::byId),
           distinct(sizes, "--sizes", BenchCommand::size), distinct(clients, "--clients", BenchCommand::count),
           duration(warmup, "--warmup"), duration(duration, "--duration"),
           workDir != null ? workDir : Path.of(System.getProperty("java.io.tmpdir")),

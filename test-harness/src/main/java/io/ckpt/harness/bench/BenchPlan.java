@@ -32,9 +32,7 @@ record BenchPlan(List<String> systems, List<Layout> layouts, List<Workload> work
   BenchPlan {
     require(!systems.isEmpty() && !layouts.isEmpty() && !workloads.isEmpty() && !sizes.isEmpty() && !clients.isEmpty(),
         "every dimension needs at least one value");
-    for (String s : systems) {
-      require(Systems.NAMES.contains(s), "unknown system '" + s + "' (known: " + String.join(", ", Systems.NAMES) + ")");
-    }
+    systems.forEach(Systems::requireKnown);
     for (long size : sizes) {
       require(size > 0, "--sizes: a size must be at least 1 byte, not " + size);
     }

@@ -52,6 +52,7 @@ final class CellRun {
     sleepUntil(end);
     ResourceSampler.Readings readings = sampler.stop();
     clients.forEach(LoadClient::finish);
+    readings = readings.withHeaps(sampler.heaps());
     long drainDeadline = System.nanoTime() + DRAIN.toNanos();
     int busy = 0;
     for (LoadClient c : clients) {

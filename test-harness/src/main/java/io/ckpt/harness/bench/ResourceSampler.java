@@ -48,16 +48,20 @@ final class ResourceSampler {
     return new ResourceSampler(target, device);
   }
 
-  /** What was read when the window closed, before the payload of the window is known. */
+  /** What was read when the window closed, and the heaps just after. */
   record Readings(boolean inThisJvm, List<Long> heapBytes, List<Long> rssBytes, Long diskWriteBytes,
       Long deviceWriteBytes, CpuMeter.Usage cpu) {
+    Readings withHeaps(List<Long> heaps) {
+      return new Readings(inThisJvm, heaps, rssBytes, diskWriteBytes, deviceWriteBytes, cpu);
+    }
+
     Resources withPayload(long payloadWrittenBytes) {
       return new Resources(inThisJvm, heapBytes, rssBytes, diskWriteBytes, deviceWriteBytes, payloadWrittenBytes,
           cpu.processPercent(), cpu.machinePercent(), cpu.gcMillis());
     }
   }
 
-  /** Ends the window: disk and CPU counters are read first, then heaps (jcmd takes a while). */
+  /** Ends the window: reads the counters and stops polling (heaps: see {@link #heaps()}). */
   Readings stop() throws InterruptedException {
     CpuMeter.Usage usage = cpu.stop();
     Long device1 = ProcFs.deviceWrittenBytes(device);
@@ -71,16 +75,21 @@ final class ResourceSampler {
     poller.interrupt();
     poller.join(5_000);
     List<Long> rss = new ArrayList<>();
-    List<Long> heap = new ArrayList<>();
     synchronized (maxRss) {
       for (long r : maxRss) {
         rss.add(r > 0 ? r : null);
       }
     }
+    return new Readings(inThisJvm, List.of(), rss, written, deviceWritten, usage);
+  }
+
+  /** Heap in use per node now (null where unknown); slow for other JVMs (one jcmd each). */
+  List<Long> heaps() {
+    List<Long> heap = new ArrayList<>();
     for (ProcessHandle p : nodes) {
       heap.add(ProcFs.heapUsedBytes(p));
     }
-    return new Readings(inThisJvm, heap, rss, written, deviceWritten, usage);
+    return heap;
   }
 
   private void poll() {

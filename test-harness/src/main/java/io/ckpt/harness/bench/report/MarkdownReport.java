@@ -78,9 +78,11 @@ public final class MarkdownReport {
       md.append(String.format(Locale.ROOT, "- Machine: %d CPUs%s, %s memory, %s; benchmark JVM heap up to %s.%n",
           r.cpus(), r.cpuModel().isEmpty() ? "" : " (" + r.cpuModel() + ")", Sizes.format(r.memoryBytes()), r.os(),
           Sizes.format(r.benchHeapBytes())));
-      md.append("- Node data in `").append(r.workDir()).append("` (").append(r.workDirFs().isEmpty() ? "file system unknown"
-          : r.workDirFs()).append(r.workDevice().isEmpty() ? "" : " on " + r.workDevice()).append(")").append(r.workDirFs().equals("tmpfs")
-          ? ": **tmpfs: fsync costs nothing there, so write figures are not comparable with a disk**" : "")
+      md.append("- Node data in `").append(r.workDir()).append("` (")
+          .append(r.workDirFs().isEmpty() ? "file system unknown" : r.workDirFs())
+          .append(r.workDevice().isEmpty() ? "" : " on " + r.workDevice()).append(")")
+          .append(r.workDirFs().equals("tmpfs")
+              ? ": **tmpfs: fsync costs nothing there, so write figures are not comparable with a disk**" : "")
           .append(".\n\n");
     }
     if (!any) {
@@ -169,7 +171,7 @@ public final class MarkdownReport {
     md.append("## ").append(w.id()).append(": ").append(w.title()).append("\n\n");
     md.append("![").append(w.id()).append("](").append(ReportWriter.chartFile(w)).append(")\n\n");
     md.append("| system | layout | size | clients | ops/s | MB/s | p50 ms | p99 ms | p99.9 ms | heap MiB | RSS MiB "
-        + "| disk/payload | device/payload | CPU % | notes |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        + "| disk/payload | device/payload | CPU % | notes |\n" + "|---".repeat(15) + "|\n");
     for (CellResult r : rows) {
       Cell c = r.cell();
       md.append("| ").append(c.system()).append(" | ").append(Cell.layoutName(c.layout())).append(" | ")
@@ -209,7 +211,7 @@ public final class MarkdownReport {
           + (r.firstError() == null ? "" : " (first: " + r.firstError() + ")"));
     }
     if (r.ops() == 0) {
-      n.add("no operation completed in the window");
+      n.add("no operation completed in the window (a longer --duration may)");
     } else if (r.ops() < FEW_OPS) {
       n.add("only " + r.ops() + " ops");
     }

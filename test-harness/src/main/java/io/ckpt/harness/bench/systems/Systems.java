@@ -10,6 +10,14 @@ public final class Systems {
 
   private Systems() {}
 
+  /** Returns {@code system} if it is one of {@link #NAMES}; else throws, naming them. */
+  public static String requireKnown(String system) {
+    if (!NAMES.contains(system)) {
+      throw new IllegalArgumentException("unknown system '" + system + "' (known: " + String.join(", ", NAMES) + ")");
+    }
+    return system;
+  }
+
   /**
    * Why {@code system} cannot run in {@code layout} at all, or null when it can. etcd is a
    * separate program: it runs as three processes only.
@@ -23,6 +31,7 @@ public final class Systems {
 
   /** Starts {@code system} as a 3-node cluster on loopback, keeping its data under {@code dir}. */
   public static BenchTarget start(String system, Layout layout, Path dir) throws Exception {
+    requireKnown(system);
     String unsupported = unsupportedLayout(system, layout);
     if (unsupported != null) {
       throw new IllegalArgumentException(unsupported);
@@ -39,7 +48,7 @@ public final class Systems {
         throw new UnsupportedOperationException(
             "system 'etcd' is not built yet (io.ckpt.harness.bench.etcd.EtcdTarget is missing)");
       default:
-        throw new IllegalArgumentException("unknown system '" + system + "' (known: " + String.join(", ", NAMES) + ")");
+        throw new IllegalStateException("no factory for system '" + system + "'");
     }
   }
 }
