@@ -59,7 +59,7 @@ public final class BenchCommand implements CkptSubcommand {
 
   @Option(names = "--workloads", split = ",", defaultValue = "write,read,read-stale,mixed,takeover",
       paramLabel = "NAME", description = "write, read (linearizable), read-stale (from a follower), mixed "
-          + "(90 % reads, 10 % writes), takeover (fence + load) (default ${DEFAULT-VALUE}).")
+          + "(90%% reads, 10%% writes), takeover (fence + load) (default ${DEFAULT-VALUE}).")
   private List<String> workloads;
 
   @Option(names = "--sizes", split = ",", defaultValue = "1k,64k,1m,64m", paramLabel = "SIZE",
@@ -129,6 +129,12 @@ public final class BenchCommand implements CkptSubcommand {
     ResultsFile results = new ResultsFile(dir);
     RunInfo run = Environment.capture(commandLine(root), plan.workDir());
     err.printf("bench: %s; results in %s%n", plan.summary(), dir.toAbsolutePath());
+    long heap = Runtime.getRuntime().maxMemory();
+    if (plan.maxInFlight() > heap / 4) {
+      err.printf("bench: warning: --max-in-flight %s with a heap of at most %s: the largest cells may run out of "
+          + "memory (raise it with CKPT_JAVA_OPTS=-Xmx..., or lower --max-in-flight)%n",
+          Sizes.format(plan.maxInFlight()), Sizes.format(heap));
+    }
     if ("tmpfs".equals(run.workDirFs())) {
       err.printf("bench: warning: %s is on tmpfs, where fsync costs nothing (use --work-dir on a disk)%n",
           plan.workDir());

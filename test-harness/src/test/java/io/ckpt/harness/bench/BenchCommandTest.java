@@ -94,6 +94,15 @@ class BenchCommandTest {
     }
   }
 
+  @Test
+  void helpListsTheOptions() {
+    assertThat(run("bench", "--help")).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("--systems", "--layouts", "--workloads", "--sizes",
+        "--clients", "--warmup", "--duration", "--max-in-flight", "--out", "--work-dir", "--report-only",
+        "mixed (90% reads, 10% writes)");
+    assertThat(err()).isEmpty();
+  }
+
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
       "--systems|ckpt,mongo|--systems: unknown system 'mongo' (known: ckpt, ratis, etcd)",
