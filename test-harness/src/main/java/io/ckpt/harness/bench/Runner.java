@@ -2,6 +2,7 @@ package io.ckpt.harness.bench;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
+import io.ckpt.client.util.Durations;
 import io.ckpt.client.util.Sizes;
 import io.ckpt.harness.TempDirs;
 import io.ckpt.harness.bench.report.ReportWriter;
@@ -139,8 +140,8 @@ final class Runner {
       record(CellResult.failed(cell, run.id(), target.description(), why));
       return;
     }
-    progress.printf("[%s] %ds warm-up, %ds measured...%n", cell.label(), plan.warmup().toSeconds(),
-        plan.duration().toSeconds());
+    progress.printf("[%s] %s warm-up, %s measured...%n", cell.label(), Durations.format(plan.warmup()),
+        Durations.format(plan.duration()));
     CellResult r = new CellRun(target, cell, payload, plan.warmup(), plan.duration(), run.id(), run.workDevice())
         .run();
     record(r);
