@@ -28,7 +28,7 @@ public final class ProcessCluster implements AutoCloseable {
   private final Map<String, Process> running = new LinkedHashMap<>();
 
   private ProcessCluster(Builder b) {
-    this.dir = TempDirs.create("ckpt-proc-");
+    this.dir = b.dir != null ? TempDirs.createDirectories(b.dir) : TempDirs.create("ckpt-proc-");
     this.peers = FreePorts.loopbackPeers(b.nodes);
     this.jvmArgs = List.copyOf(b.jvmArgs);
     this.properties = Map.copyOf(b.properties);
@@ -51,6 +51,7 @@ public final class ProcessCluster implements AutoCloseable {
     private final Map<String, String> properties = new LinkedHashMap<>();
     private boolean routed;
     private boolean startNodes = true;
+    private Path dir;
 
     public Builder nodes(int n) {
       if (n < 1 || n > 9) {
@@ -79,6 +80,15 @@ public final class ProcessCluster implements AutoCloseable {
      */
     public Builder routedPeerLinks() {
       this.routed = true;
+      return this;
+    }
+
+    /**
+     * Keeps the nodes' data and logs in {@code dir} (created if missing; deleted on close)
+     * instead of a fresh temporary directory, e.g. to put them on a chosen disk.
+     */
+    public Builder directory(Path dir) {
+      this.dir = dir;
       return this;
     }
 
