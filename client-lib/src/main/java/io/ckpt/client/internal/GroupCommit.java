@@ -13,6 +13,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /**
  * Group commit of small puts: concurrent puts of this client share one Raft log entry. Ratis
@@ -35,6 +37,12 @@ public final class GroupCommit {
   private final ArrayDeque<Pending> queue = new ArrayDeque<>();
   private int outstanding;
   private boolean closed;
+  /** Sends the next batch and resends refused ones, off Ratis's threads. */
+  private final ExecutorService sender = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "ckpt-group-commit");
+    t.setDaemon(true);
+    return t;
+  });
 
   private record Pending(PutEntry put, CompletableFuture<WriteReply> reply) {}
 
@@ -94,7 +102,9 @@ public final class GroupCommit {
     LogEntry entry = batch.size() == 1 ? LogEntry.newBuilder().setPut(batch.get(0).put()).build()
         : LogEntry.newBuilder().setBatch(BatchEntry.newBuilder().addAllPuts(batch.stream().map(Pending::put).toList()))
             .build();
-    transport.write(transport.lane(), entry).whenComplete((reply, failure) -> {
+    // Never from Ratis's completion thread: it holds its client's window lock while completing,
+    // and sending on another lane from there takes that lane's lock (two such threads deadlock).
+    transport.write(transport.lane(), entry).whenCompleteAsync((reply, failure) -> {
       List<Pending> next;
       synchronized (this) {
         outstanding--;
@@ -106,7 +116,7 @@ public final class GroupCommit {
       } else {
         answered(batch, reply);
       }
-    });
+    }, this::runOnSender);
   }
 
   private void answered(List<Pending> batch, WriteReply reply) {
@@ -126,7 +136,10 @@ public final class GroupCommit {
   }
 
   private void failed(List<Pending> batch, Throwable failure) {
-    boolean refusedWhole = batch.size() > 1 && Rejections.find(failure).isPresent();
+    boolean refusedWhole;
+    synchronized (this) {
+      refusedWhole = !closed && batch.size() > 1 && Rejections.find(failure).isPresent();
+    }
     for (Pending p : batch) {
       if (refusedWhole) {
         transport.write(transport.lane(), LogEntry.newBuilder().setPut(p.put()).build()).whenComplete((r, t) -> {
@@ -142,6 +155,15 @@ public final class GroupCommit {
     }
   }
 
+  /** On the sender thread; inline once the client is closed (nothing is sent then). */
+  private void runOnSender(Runnable r) {
+    try {
+      sender.execute(r);
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      r.run();
+    }
+  }
+
   /** Fails the puts still waiting for a slot; those already sent complete as they will. */
   public void close() {
     List<Pending> waiting;
@@ -152,5 +174,6 @@ public final class GroupCommit {
     }
     waiting.forEach(p -> p.reply().completeExceptionally(
         new UnavailableException("put " + p.put().getName() + ": the client was closed before it was sent")));
+    sender.shutdown();
   }
 }

@@ -48,8 +48,8 @@ public final class BenchCommand implements CkptSubcommand {
   @Spec private CommandSpec spec;
   @Mixin private VerboseOption verbose;
 
-  @Option(names = "--systems", split = ",", defaultValue = "ckpt,ratis,etcd", paramLabel = "NAME",
-      description = "Systems to measure: ckpt, ratis (bare Ratis state machine), etcd (default ${DEFAULT-VALUE}).")
+  @Option(names = "--systems", split = ",", defaultValue = "ckpt,ratis,etcd,copy", paramLabel = "NAME",
+      description = "Systems to measure: ckpt, ratis (bare Ratis state machine), etcd, copy (payload to 3 fsyncing loopback replicas, writes only) (default ${DEFAULT-VALUE}).")
   private List<String> systems;
 
   @Option(names = "--layouts", split = ",", defaultValue = "jvm,processes", paramLabel = "LAYOUT",

@@ -145,6 +145,14 @@ public final class MarkdownReport {
     } else {
       ratioTable(md, ratis, "ratis");
     }
+    md.append("ckpt ÷ copy (the payload sent to 3 loopback replicas that write and fsync it, no protocol), writes of ")
+        .append(Sizes.format(Ratios.LARGE)).append(" and more: the target is at least 0.5.\n\n");
+    List<Ratios.Row> copy = Ratios.ckptVsCopy(results);
+    if (copy.isEmpty()) {
+      md.append("Not measured: this needs large `write` cells of both ckpt and copy.\n\n");
+    } else {
+      ratioTable(md, copy, "copy");
+    }
   }
 
   private static void ratioTable(StringBuilder md, List<Ratios.Row> rows, String base) {

@@ -11,13 +11,16 @@ import java.util.Optional;
 /**
  * The comparisons the benchmark issue sets targets for: ckpt against etcd for 1 KiB writes with
  * 64 clients (throughput and p99), and ckpt against the bare Ratis state machine for small
- * writes (ckpt's own overhead, same layout).
+ * writes (ckpt's own overhead, same layout), and large ckpt writes against the rate of copying
+ * the payload to three fsyncing replicas over loopback.
  */
 final class Ratios {
   static final long ETCD_SIZE = 1024;
   static final int ETCD_CLIENTS = 64;
   /** Writes up to this size count as small. */
   static final long SMALL = 64 * 1024;
+  /** Writes of at least this size are compared with the copy baseline. */
+  static final long LARGE = 64L << 20;
 
   private Ratios() {}
 
@@ -51,6 +54,25 @@ final class Ratios {
         continue;
       }
       find(results, "ratis", cell.layout(), cell.size(), cell.clients()).ifPresent(r -> rows.add(row(c, r)));
+    }
+    rows.sort(java.util.Comparator.comparing((Row r) -> r.ckpt().cell().layout())
+        .thenComparingLong(r -> r.ckpt().cell().size()).thenComparingInt(r -> r.ckpt().cell().clients()));
+    return rows;
+  }
+
+  /**
+   * ckpt (each layout) against the copy baseline (in this JVM) for writes of at least
+   * {@link #LARGE}: the throughput ratio is the share of the machine's replicated-fsync rate
+   * ckpt reaches (ops/s and MB/s ratios are the same at one size).
+   */
+  static List<Row> ckptVsCopy(List<CellResult> results) {
+    List<Row> rows = new ArrayList<>();
+    for (CellResult c : results) {
+      Cell cell = c.cell();
+      if (!cell.system().equals("ckpt") || cell.workload() != Workload.WRITE || cell.size() < LARGE || !c.ran()) {
+        continue;
+      }
+      find(results, "copy", Layout.IN_JVM, cell.size(), cell.clients()).ifPresent(r -> rows.add(row(c, r)));
     }
     rows.sort(java.util.Comparator.comparing((Row r) -> r.ckpt().cell().layout())
         .thenComparingLong(r -> r.ckpt().cell().size()).thenComparingInt(r -> r.ckpt().cell().clients()));

@@ -3,10 +3,14 @@ package io.ckpt.harness.bench.systems;
 import java.nio.file.Path;
 import java.util.List;
 
-/** Starts a {@link BenchTarget} by system name: {@code ckpt}, {@code ratis} or {@code etcd}. */
+/**
+ * Starts a {@link BenchTarget} by system name: {@code ckpt}, {@code ratis} (bare Ratis with
+ * ckpt's settings, acknowledges only), {@code etcd}, or {@code copy} (the payload copied to
+ * three loopback replicas that fsync: the floor for large writes).
+ */
 public final class Systems {
   /** Every system {@code ckpt bench} knows, in report order. */
-  public static final List<String> NAMES = List.of("ckpt", "ratis", "etcd");
+  public static final List<String> NAMES = List.of("ckpt", "ratis", "etcd", "copy");
 
   private Systems() {}
 
@@ -26,6 +30,9 @@ public final class Systems {
     if (system.equals("etcd") && layout == Layout.IN_JVM) {
       return "etcd is a separate program: it runs as 3 processes only";
     }
+    if (system.equals("copy") && layout == Layout.PROCESSES) {
+      return "the copy baseline's replicas are threads of the benchmark's JVM";
+    }
     return null;
   }
 
@@ -40,13 +47,11 @@ public final class Systems {
       case "ckpt":
         return CkptTarget.start(layout, dir);
       case "ratis":
-        // MERGE POINT (bare Ratis): return io.ckpt.harness.bench.ratis.RatisTarget.start(layout, dir);
-        throw new UnsupportedOperationException(
-            "system 'ratis' is not built yet (io.ckpt.harness.bench.ratis.RatisTarget is missing)");
+        return io.ckpt.harness.bench.ratis.RatisTarget.start(layout, dir);
       case "etcd":
-        // MERGE POINT (etcd via jetcd): return io.ckpt.harness.bench.etcd.EtcdTarget.start(layout, dir);
-        throw new UnsupportedOperationException(
-            "system 'etcd' is not built yet (io.ckpt.harness.bench.etcd.EtcdTarget is missing)");
+        return io.ckpt.harness.bench.etcd.EtcdTarget.start(layout, dir);
+      case "copy":
+        return io.ckpt.harness.bench.copy.CopyTarget.start(layout, dir);
       default:
         throw new IllegalStateException("no factory for system '" + system + "'");
     }
