@@ -70,6 +70,11 @@ public final class BenchCommand implements CkptSubcommand {
       description = "Concurrent clients, each on its own key (default ${DEFAULT-VALUE}).")
   private List<String> clients;
 
+  @Option(names = "--target-warmup", defaultValue = "120s", paramLabel = "DURATION",
+      description = "Once per started system, before its first cell: 1 KiB writes and reads from 16 clients, not "
+          + "recorded (a JVM's JIT needs minutes to settle on a small machine) (default ${DEFAULT-VALUE}).")
+  private String targetWarmup;
+
   @Option(names = "--warmup", defaultValue = "10s", paramLabel = "DURATION",
       description = "Warm-up of every cell, not measured (default ${DEFAULT-VALUE}).")
   private String warmup;
@@ -173,7 +178,7 @@ public final class BenchCommand implements CkptSubcommand {
     try {
       return new BenchPlan(distinct(systems, "--systems", Systems::requireKnown), distinct(layouts, "--layouts", BenchCommand::layout), distinct(workloads, "--workloads", Workload::byId),
           distinct(sizes, "--sizes", BenchCommand::size), distinct(clients, "--clients", BenchCommand::count),
-          duration(warmup, "--warmup"), duration(duration, "--duration"),
+          duration(targetWarmup, "--target-warmup"), duration(warmup, "--warmup"), duration(duration, "--duration"),
           workDir != null ? workDir : Path.of(System.getProperty("java.io.tmpdir")),
           distinct(List.of(maxInFlight), "--max-in-flight", BenchCommand::size).get(0));
     } catch (IllegalArgumentException e) {

@@ -20,6 +20,7 @@ import java.util.List;
  * @param workloads what the clients do
  * @param sizes value sizes in bytes
  * @param clients concurrent client counts
+ * @param targetWarmup once per started target, before its first cell (JIT; may be zero)
  * @param warmup per cell, before the window (may be zero)
  * @param duration the measured window of every cell
  * @param workDir where the clusters keep their data (a fresh directory per system and layout)
@@ -27,7 +28,8 @@ import java.util.List;
  *     may hold a whole value in memory, and a window must be able to complete and drain them
  */
 record BenchPlan(List<String> systems, List<Layout> layouts, List<Workload> workloads, List<Long> sizes,
-    List<Integer> clients, Duration warmup, Duration duration, Path workDir, long maxInFlight) {
+    List<Integer> clients, Duration targetWarmup, Duration warmup, Duration duration, Path workDir,
+    long maxInFlight) {
 
   BenchPlan {
     require(!systems.isEmpty() && !layouts.isEmpty() && !workloads.isEmpty() && !sizes.isEmpty() && !clients.isEmpty(),
@@ -40,6 +42,7 @@ record BenchPlan(List<String> systems, List<Layout> layouts, List<Workload> work
       require(c >= 1 && c <= 1024, "--clients: a client count must be 1..1024, not " + c);
     }
     require(!warmup.isNegative(), "--warmup must not be negative");
+    require(!targetWarmup.isNegative(), "--target-warmup must not be negative");
     require(duration.compareTo(Duration.ofSeconds(1)) >= 0, "--duration must be at least 1s, not "
         + Durations.format(duration));
     require(maxInFlight > 0, "--max-in-flight must be positive");
@@ -99,7 +102,7 @@ record BenchPlan(List<String> systems, List<Layout> layouts, List<Workload> work
         }
       }
     }
-    long seconds = cells * (warmup.toSeconds() + duration.toSeconds()) + targets * 15L;
+    long seconds = cells * (warmup.toSeconds() + duration.toSeconds()) + targets * (15L + targetWarmup.toSeconds());
     return String.format(java.util.Locale.ROOT, "%d targets, %d cells to run (%d skipped over --max-in-flight), "
         + "at least %d min", targets, cells, skipped, (seconds + 59) / 60);
   }

@@ -44,7 +44,8 @@ class BenchCommandTest {
   void aTinyMatrixMeasuresEveryCellAndWritesTheReport() throws Exception {
     Path dir = tmp.resolve("out");
     int code = run("bench", "--systems", "ckpt", "--layouts", "jvm", "--workloads", "write,read,takeover",
-        "--sizes", "1k", "--clients", "1,4", "--warmup", "1s", "--duration", "2s", "--out", dir.toString(),
+        "--sizes", "1k", "--clients", "1,4", "--target-warmup", "2s", "--warmup", "1s", "--duration", "2s", "--out",
+        dir.toString(),
         "--work-dir", tmp.resolve("work").toString());
     assertThat(code).as(err()).isZero();
 
@@ -98,14 +99,14 @@ class BenchCommandTest {
   void helpListsTheOptions() {
     assertThat(run("bench", "--help")).isZero();
     assertThat(out.toString(StandardCharsets.UTF_8)).contains("--systems", "--layouts", "--workloads", "--sizes",
-        "--clients", "--warmup", "--duration", "--max-in-flight", "--out", "--work-dir", "--report-only",
+        "--clients", "--target-warmup", "--warmup", "--duration", "--max-in-flight", "--out", "--work-dir", "--report-only",
         "mixed (90% reads, 10% writes)");
     assertThat(err()).isEmpty();
   }
 
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
-      "--systems|ckpt,mongo|--systems: unknown system 'mongo' (known: ckpt, ratis, etcd)",
+      "--systems|ckpt,mongo|--systems: unknown system 'mongo' (known: ckpt, ratis, etcd, copy)",
       "--layouts|jvm,cloud|--layouts: unknown layout 'cloud' (known: jvm, processes)",
       "--workloads|write,scan|--workloads: unknown workload 'scan' (known: write, read, read-stale, mixed, takeover)",
       "--sizes|1k,64q|--sizes: invalid size \"64q\": unknown unit \"q\"",
@@ -118,6 +119,7 @@ class BenchCommandTest {
       "--duration|0s|--duration must be at least 1s, not 0ms",
       "--duration|soon|--duration: invalid duration \"soon\"",
       "--warmup|-5s|--warmup: invalid duration \"-5s\": must not be negative",
+      "--target-warmup|-1s|--target-warmup: invalid duration \"-1s\": must not be negative",
       "--max-in-flight|0|--max-in-flight: size must be at least 1 byte"})
   void badOptionsAreOneClearLineAndExitOne(String option, String value, String message) {
     Path dir = tmp.resolve("never");
