@@ -104,7 +104,13 @@ public final class GroupCommit {
             .build();
     // Never from Ratis's completion thread: it holds its client's window lock while completing,
     // and sending on another lane from there takes that lane's lock (two such threads deadlock).
-    transport.write(transport.lane(), entry).whenCompleteAsync((reply, failure) -> {
+    CompletableFuture<WriteReply> written;
+    try {
+      written = transport.write(transport.lane(), entry);
+    } catch (RuntimeException e) {
+      written = CompletableFuture.failedFuture(e);
+    }
+    written.whenCompleteAsync((reply, failure) -> {
       List<Pending> next;
       synchronized (this) {
         outstanding--;
