@@ -4,6 +4,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -84,6 +85,7 @@ public final class ChunkVolumes implements Closeable {
   private final FileChannel lockChannel;
   private volatile Volume[] volumes;
   private boolean closed;
+  private final ValueSource source = new ValueSource();
 
   private ChunkVolumes(Path dir, String prefix, VolumeSpec spec, Volume[] volumes, boolean recovered,
                          FileChannel lockChannel) {
@@ -256,14 +258,42 @@ public final class ChunkVolumes implements Closeable {
    *         with {@link #place})
    */
   public synchronized void put(int volume, long id, byte[] value) {
+    put(volume, id, ByteBuffer.wrap(value));
+  }
+
+  /**
+   * Stores the remaining bytes of {@code value} (its position is not changed) under {@code id}
+   * in volume {@code volume}, replacing any value stored under that id there. A direct buffer is
+   * copied into the volume in one bulk copy; a heap buffer is staged in a reused direct buffer
+   * first. Otherwise as {@link #put(int, long, byte[])}.
+   */
+  public synchronized void put(int volume, long id, ByteBuffer value) {
     checkOpen();
-    checkValueSize(value.length);
-    volume(volume).put(id, value);
+    int size = value.remaining();
+    checkValueSize(size);
+    Volume v = volume(volume);
+    v.put(id, source.of(value), size);
   }
 
   /** Returns a copy of the value stored under {@code id} in {@code volume}, or null if absent. */
   public byte[] get(int volume, long id) {
     return volume(volume).get(id);
+  }
+
+  /**
+   * Copies the value stored under {@code id} in {@code volume} into {@code dst} at its position,
+   * advancing the position by the value's size, without an intermediate copy; returns the size,
+   * or -1 if there is no such value (then {@code dst} is unchanged). May run concurrently with
+   * {@link #put} and {@link #remove}: a value replaced or removed meanwhile is copied whole
+   * (before the change) or not at all.
+   *
+   * @throws java.nio.BufferOverflowException if the value is larger than {@code dst.remaining()}
+   *         ({@code dst} is unchanged)
+   * @throws java.nio.ReadOnlyBufferException if {@code dst} is read-only
+   * @throws IndexOutOfBoundsException if the volume does not exist
+   */
+  public int read(int volume, long id, ByteBuffer dst) {
+    return volume(volume).read(id, dst);
   }
 
   /** Removes the value under {@code id} in {@code volume}, freeing its room; returns whether there was one. */
@@ -339,6 +369,7 @@ public final class ChunkVolumes implements Closeable {
       return;
     }
     closed = true;
+    source.release();
     Volume[] vs = volumes;
     volumes = new Volume[0];
     for (Volume v : vs) {
