@@ -6,6 +6,7 @@ import io.ckpt.client.InvalidRequestException;
 import io.ckpt.client.SegmentInfo;
 import io.ckpt.client.SegmentNotFoundException;
 import io.ckpt.client.store.ChunkVolumes;
+import io.ckpt.client.store.EntryChecksums;
 import io.ckpt.client.store.VolumeSpec;
 import io.ckpt.client.util.Crc32c;
 import io.ckpt.client.util.SegmentNames;
@@ -74,7 +75,8 @@ public final class LocalStore implements Closeable {
       LocalCatalog catalog = LocalCatalog.open(dir.resolve(CATALOG_FILE).toFile(), maxNames);
       ChunkVolumes volumes;
       try {
-        volumes = ChunkVolumes.open(dir, "chunks", spec);
+        // every read checks each chunk's CRC32C: Chronicle's own entry checksums would only slow loads
+        volumes = ChunkVolumes.open(dir, "chunks", spec, EntryChecksums.OFF);
       } catch (IOException | RuntimeException e) {
         catalog.close();
         throw e;

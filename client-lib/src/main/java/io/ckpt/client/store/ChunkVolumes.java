@@ -69,6 +69,12 @@ import org.slf4j.LoggerFactory;
  * space accordingly. Defaults: {@link VolumeSpec#defaults()} (64 MiB volumes, 16 KiB minimum
  * charge, 1 MiB values).
  *
+ * <h2>Entry checksums</h2>
+ * By default Chronicle keeps a checksum of every entry, so that its recovery can tell torn
+ * entries after a crash; it costs a second pass over every value put. A store that checks its
+ * own checksum of every value it reads may open with {@link EntryChecksums#OFF} (the client's
+ * local store does).
+ *
  * <h2>Threads</h2>
  * Writers ({@link #place}, {@link #put}, {@link #remove}, {@link #ensureVolumes}, {@link #clear},
  * {@link #close}) are serialized. {@link #get} and {@link #forEach} may run concurrently with
@@ -87,8 +93,11 @@ public final class ChunkVolumes implements Closeable {
   private boolean closed;
   private final ValueSource source = new ValueSource();
 
-  private ChunkVolumes(Path dir, String prefix, VolumeSpec spec, Volume[] volumes, boolean recovered,
-                         FileChannel lockChannel) {
+  private final EntryChecksums checksums;
+
+  private ChunkVolumes(Path dir, String prefix, VolumeSpec spec, EntryChecksums checksums, Volume[] volumes,
+                       boolean recovered, FileChannel lockChannel) {
+    this.checksums = checksums;
     this.lockChannel = lockChannel;
     this.dir = dir;
     this.prefix = prefix;
@@ -107,7 +116,16 @@ public final class ChunkVolumes implements Closeable {
    *         0..n-1, or the directory was created with another volumeBytes or minChargeBytes
    */
   public static ChunkVolumes open(Path dir, String prefix, VolumeSpec spec) throws IOException {
-    return open(dir, prefix, spec, false);
+    return open(dir, prefix, spec, EntryChecksums.ON, false);
+  }
+
+  /**
+   * Opens like {@link #open(Path, String, VolumeSpec)}; volume files created from now on keep
+   * Chronicle entry checksums or not as {@code checksums} says (existing files keep theirs).
+   */
+  public static ChunkVolumes open(Path dir, String prefix, VolumeSpec spec, EntryChecksums checksums)
+      throws IOException {
+    return open(dir, prefix, spec, checksums, false);
   }
 
   /**
@@ -117,10 +135,11 @@ public final class ChunkVolumes implements Closeable {
    * the Raft log is the source of truth).
    */
   public static ChunkVolumes recover(Path dir, String prefix, VolumeSpec spec) throws IOException {
-    return open(dir, prefix, spec, true);
+    return open(dir, prefix, spec, EntryChecksums.ON, true);
   }
 
-  private static ChunkVolumes open(Path dir, String prefix, VolumeSpec spec, boolean recover) throws IOException {
+  private static ChunkVolumes open(Path dir, String prefix, VolumeSpec spec, EntryChecksums checksums,
+      boolean recover) throws IOException {
     if (prefix == null || !PREFIX.matcher(prefix).matches()) {
       throw new IllegalArgumentException("invalid volume prefix \"" + prefix
           + "\": use 1-100 characters of [A-Za-z0-9._-]");
@@ -128,14 +147,15 @@ public final class ChunkVolumes implements Closeable {
     Files.createDirectories(dir);
     FileChannel lock = lock(dir, prefix);
     try {
-      return open(dir, prefix, spec, recover, lock);
+      return open(dir, prefix, spec, checksums, recover, lock);
     } catch (IOException | RuntimeException e) {
       lock.close();
       throw e;
     }
   }
 
-  private static ChunkVolumes open(Path dir, String prefix, VolumeSpec spec, boolean recover, FileChannel lock)
+  private static ChunkVolumes open(Path dir, String prefix, VolumeSpec spec, EntryChecksums checksums,
+      boolean recover, FileChannel lock)
       throws IOException {
     checkSpecFile(dir, prefix, spec);
     Path marker = dir.resolve(prefix + ".open");
@@ -153,7 +173,7 @@ public final class ChunkVolumes implements Closeable {
           throw new IOException("volume files in " + dir + " are not numbered 0.." + (volumes.length - 1)
               + ": " + volumeFile(dir, prefix, i).getFileName() + " is missing (found " + files.values() + ")");
         }
-        volumes[i] = Volume.open(i, f.toFile(), spec, prefix + "-" + i, doRecover);
+        volumes[i] = Volume.open(i, f.toFile(), spec, checksums, prefix + "-" + i, doRecover);
       }
       Files.writeString(marker, "open\n");
     } catch (IOException | RuntimeException e) {
@@ -164,7 +184,7 @@ public final class ChunkVolumes implements Closeable {
       }
       throw e;
     }
-    return new ChunkVolumes(dir, prefix, spec, volumes, doRecover, lock);
+    return new ChunkVolumes(dir, prefix, spec, checksums, volumes, doRecover, lock);
   }
 
   /** The geometry of the volumes. */
@@ -241,7 +261,7 @@ public final class ChunkVolumes implements Closeable {
       int i = volumes.length;
       Path f = volumeFile(dir, prefix, i);
       Files.deleteIfExists(f); // a leftover of an interrupted clear() is not part of the store
-      Volume v = Volume.open(i, f.toFile(), spec, prefix + "-" + i, false);
+      Volume v = Volume.open(i, f.toFile(), spec, checksums, prefix + "-" + i, false);
       Volume[] next = Arrays.copyOf(volumes, i + 1);
       next[i] = v;
       volumes = next;

@@ -40,15 +40,18 @@ final class Volume {
   /**
    * Opens (or creates) a volume file and recomputes its accounting by iterating its entries.
    *
+   * @param checksums whether a new file keeps Chronicle entry checksums (an existing file keeps its own)
    * @param recover whether to open with {@code recoverPersistedTo} (after a crash)
    */
-  static Volume open(int index, File file, VolumeSpec spec, String name, boolean recover) throws IOException {
+  static Volume open(int index, File file, VolumeSpec spec, EntryChecksums checksums, String name, boolean recover)
+      throws IOException {
     ChronicleMapBuilder<Long, byte[]> builder = ChronicleMap.of(Long.class, byte[].class)
         .name(name)
         .entries(spec.entriesPerVolume())
         .averageValueSize(spec.minChargeBytes())
         .actualSegments(1)
         .maxBloatFactor(MAX_BLOAT_FACTOR)
+        .checksumEntries(checksums == EntryChecksums.ON)
         .putReturnsNull(true)
         .removeReturnsNull(true)
         // Owners close their maps; Chronicle's exit hook would close them under a node still stopping.

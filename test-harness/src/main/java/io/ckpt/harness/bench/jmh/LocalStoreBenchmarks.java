@@ -3,6 +3,7 @@ package io.ckpt.harness.bench.jmh;
 import io.ckpt.client.local.LocalStore;
 import io.ckpt.harness.TempDirs;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -65,6 +66,31 @@ public class LocalStoreBenchmarks {
   @OutputTimeUnit(TimeUnit.NANOSECONDS)
   public byte[] read1KiB_array() {
     return store.read(SMALL.name);
+  }
+
+  /** Buffers one benchmark thread reuses for every read. */
+  @State(Scope.Thread)
+  public static class Buffers {
+    final ByteBuffer small = ByteBuffer.allocate((int) SMALL.size);
+    final ByteBuffer large = ByteBuffer.allocate((int) LARGE.size);
+  }
+
+  /** Reads 1 KiB into a reused heap buffer ({@link LocalStore#readInto}): no copy but the one into the buffer. */
+  @Benchmark
+  @BenchmarkMode({Mode.SampleTime, Mode.AverageTime})
+  @OutputTimeUnit(TimeUnit.NANOSECONDS)
+  public Object read1KiB_into(Buffers b) {
+    b.small.clear();
+    return store.readInto(SMALL.name, b.small);
+  }
+
+  /** Reads 64 MiB into a reused heap buffer ({@link LocalStore#readInto}). */
+  @Benchmark
+  @BenchmarkMode(Mode.AverageTime)
+  @OutputTimeUnit(TimeUnit.MILLISECONDS)
+  public Object read64MiB_into(Buffers b) {
+    b.large.clear();
+    return store.readInto(LARGE.name, b.large);
   }
 
   /** Reads 1 KiB to an output stream that discards the bytes ({@link LocalStore#readTo}). */
