@@ -27,6 +27,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.zip.CRC32C;
 
 /**
  * A client-side store of loaded segments: one version per name, kept in Chronicle Map files
@@ -351,10 +352,21 @@ public final class LocalStore implements Closeable {
     } catch (BufferOverflowException | IndexOutOfBoundsException e) {
       n = -1;
     }
-    if (n != v.chunkSize(i) || Crc32c.of(dst.slice(pos, n)) != v.chunkCrc(i)) {
+    if (n != v.chunkSize(i) || crcOf(dst, pos, n) != v.chunkCrc(i)) {
       throw new CorruptDataException("local copy of " + v.name() + " v" + v.info.version()
           + " is damaged (chunk " + i + "): load it again");
     }
+  }
+
+  /** The CRC32C of {@code len} bytes of {@code buf} from {@code pos}, without allocating for a heap buffer. */
+  private static int crcOf(ByteBuffer buf, int pos, int len) {
+    CRC32C crc = new CRC32C();
+    if (buf.hasArray()) {
+      crc.update(buf.array(), buf.arrayOffset() + pos, len);
+    } else {
+      crc.update(buf.slice(pos, len));
+    }
+    return (int) crc.getValue();
   }
 
   private synchronized ChunkRef store(ByteBuffer data, int crc32c) {
