@@ -29,6 +29,7 @@ final class LocalCatalog implements AutoCloseable {
   static LocalCatalog open(File path, int maxNames) throws IOException {
     ChronicleMap<String, byte[]> map = ChronicleMapBuilder.of(String.class, byte[].class)
         .name("ckpt-local-catalog").entries(maxNames).averageKeySize(48).averageValueSize(512)
+        .putReturnsNull(true).removeReturnsNull(true)
         .skipCloseOnExitHook(true)
         .createPersistedTo(path);
     try {

@@ -23,7 +23,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * whole segment from the store. Load side ({@code load*}): each operation loads a new version of
  * a segment from chunks already in memory ({@code beginLoad}, {@code append} per 1 MiB chunk,
  * {@code commit}), replacing the previous version, so the network is not part of it.
- * 64 MiB operations report milliseconds per operation: GB/s = 0.0671 / (ms/op) x 1000.
+ * 64 MiB operations report milliseconds per operation: GB/s = 67.1 / (ms/op) (64 MiB = 67.1 MB).
  */
 @State(Scope.Benchmark)
 public class LocalStoreBenchmarks {
