@@ -4,7 +4,12 @@ import io.ckpt.client.CorruptDataException;
 import io.ckpt.protocol.StoredVersion;
 import java.io.File;
 import java.io.IOException;
+import io.ckpt.client.store.ChunkVolumes;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import net.openhft.chronicle.map.ChronicleMap;
@@ -50,11 +55,6 @@ final class LocalCatalog implements AutoCloseable {
     return live.keySet();
   }
 
-  /** The committed versions (a live view). */
-  Collection<LoadedVersion> versions() {
-    return live.values();
-  }
-
   /** Records {@code v} as the committed version of its name; returns the one it replaces, or null. */
   LoadedVersion put(LoadedVersion v) {
     file.put(v.name(), v.record.toByteArray());
@@ -65,6 +65,35 @@ final class LocalCatalog implements AutoCloseable {
   LoadedVersion remove(String name) {
     file.remove(name);
     return live.remove(name);
+  }
+
+  /**
+   * Removes the chunks in {@code volumes} that no version here refers to (left by a load that
+   * never committed, or a version replaced while a read still used it when the store closed).
+   *
+   * @return the next unused chunk id
+   */
+  long reclaimOrphans(ChunkVolumes volumes) {
+    Set<Long> referenced = new HashSet<>();
+    long maxId = -1;
+    for (LoadedVersion v : live.values()) {
+      for (int i = 0; i < v.chunkCount(); i++) {
+        referenced.add(v.id(i));
+        maxId = Math.max(maxId, v.id(i));
+      }
+    }
+    List<long[]> orphans = new ArrayList<>();
+    long[] max = {maxId};
+    volumes.forEach((volume, id, value) -> {
+      max[0] = Math.max(max[0], id);
+      if (!referenced.contains(id)) {
+        orphans.add(new long[] {volume, id});
+      }
+    });
+    for (long[] o : orphans) {
+      volumes.remove((int) o[0], o[1]);
+    }
+    return max[0] + 1;
   }
 
   @Override

@@ -16,18 +16,13 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.BufferOverflowException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashSet;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.zip.CRC32C;
 
 /**
  * A client-side store of loaded segments: one version per name, kept in Chronicle Map files
@@ -48,17 +43,17 @@ public final class LocalStore implements Closeable {
   private final Path dir;
   private final LocalCatalog catalog;
   private final ChunkVolumes volumes;
-  /** Reads in progress; {@link #close()} waits for none. */
-  private final AtomicLong readers = new AtomicLong();
-  /** A direct buffer a finished load leaves for the next one (see {@link Loader#append}). */
-  private final AtomicReference<ByteBuffer> spareStaging = new AtomicReference<>();
-  private volatile boolean closed;
+  private final ChunkReader reader;
+  private final ReadGate gate;
+  private final StagingBuffers staging = new StagingBuffers();
   private long nextChunkId;
 
   private LocalStore(Path dir, LocalCatalog catalog, ChunkVolumes volumes) {
     this.dir = dir;
     this.catalog = catalog;
     this.volumes = volumes;
+    this.reader = new ChunkReader(volumes);
+    this.gate = new ReadGate("the local store in " + dir);
   }
 
   /** Opens (creating if needed) the store in {@code dir}. */
@@ -83,7 +78,7 @@ public final class LocalStore implements Closeable {
         throw e;
       }
       LocalStore store = new LocalStore(dir, catalog, volumes);
-      store.reclaimOrphans();
+      store.nextChunkId = catalog.reclaimOrphans(volumes);
       return store;
     } catch (IOException e) {
       throw new CheckpointException("cannot open local store in " + dir + ": " + e.getMessage(), e);
@@ -116,7 +111,7 @@ public final class LocalStore implements Closeable {
    */
   public byte[] read(String name) {
     Objects.requireNonNull(name, "name");
-    enter();
+    gate.enter();
     try {
       LoadedVersion v = pin(name);
       try {
@@ -124,13 +119,13 @@ public final class LocalStore implements Closeable {
           throw new InvalidRequestException(name + " is too large for one array: use readTo or readInto");
         }
         byte[] out = new byte[(int) v.size()];
-        copy(v, ByteBuffer.wrap(out));
+        reader.copy(v, ByteBuffer.wrap(out));
         return out;
       } finally {
         unpin(v);
       }
     } finally {
-      exit();
+      gate.exit();
     }
   }
 
@@ -154,7 +149,7 @@ public final class LocalStore implements Closeable {
     if (dst.isReadOnly()) {
       throw new InvalidRequestException("cannot read " + name + " into a read-only buffer");
     }
-    enter();
+    gate.enter();
     try {
       LoadedVersion v = pin(name);
       try {
@@ -162,13 +157,13 @@ public final class LocalStore implements Closeable {
           throw new InvalidRequestException("buffer too small: " + name + " v" + v.info.version() + " has "
               + v.size() + " bytes, the buffer has " + dst.remaining() + " remaining");
         }
-        copy(v, dst);
+        reader.copy(v, dst);
         return v.info;
       } finally {
         unpin(v);
       }
     } finally {
-      exit();
+      gate.exit();
     }
   }
 
@@ -179,7 +174,7 @@ public final class LocalStore implements Closeable {
   public SegmentInfo readTo(String name, OutputStream out) {
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(out, "out");
-    enter();
+    gate.enter();
     try {
       LoadedVersion v = pin(name);
       try {
@@ -187,7 +182,7 @@ public final class LocalStore implements Closeable {
         ByteBuffer buf = ByteBuffer.wrap(chunk);
         for (int i = 0; i < v.chunkCount(); i++) {
           buf.clear();
-          copyChunk(v, i, buf);
+          reader.copyChunk(v, i, buf);
           out.write(chunk, 0, buf.position());
         }
         return v.info;
@@ -197,7 +192,7 @@ public final class LocalStore implements Closeable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {
-      exit();
+      gate.exit();
     }
   }
 
@@ -235,7 +230,7 @@ public final class LocalStore implements Closeable {
   public final class Loader implements AutoCloseable {
     private final SegmentInfo info;
     private final StoredVersion.Builder version;
-    private ByteBuffer staging;
+    private ByteBuffer stagingBuffer;
     private int crc;
     private long bytes;
     private boolean committed;
@@ -258,10 +253,7 @@ public final class LocalStore implements Closeable {
      */
     public void append(ByteBuffer data, int crc32c) {
       Objects.requireNonNull(data, "data");
-      if (committed || closed) {
-        throw new IllegalStateException("the load of " + info.name() + " v" + info.version()
-            + " is already " + (committed ? "committed" : "closed"));
-      }
+      checkActive();
       ByteBuffer chunk = data.isDirect() || data.hasArray() ? data : staged(data);
       int size = chunk.remaining();
       int actual = Crc32c.of(chunk);
@@ -282,10 +274,7 @@ public final class LocalStore implements Closeable {
      * @throws IllegalStateException if the load was already committed or closed
      */
     public void commit() {
-      if (committed || closed) {
-        throw new IllegalStateException("the load of " + info.name() + " v" + info.version()
-            + " is already " + (committed ? "committed" : "closed"));
-      }
+      checkActive();
       if (bytes != info.size() || crc != info.crc32c()) {
         throw new CorruptDataException("loaded bytes of " + info.name() + " do not match its size and CRC32C");
       }
@@ -307,66 +296,25 @@ public final class LocalStore implements Closeable {
         return;
       }
       closed = true;
-      if (staging != null) {
-        spareStaging.compareAndSet(null, staging);
-        staging = null;
-      }
+      staging.giveBack(stagingBuffer);
+      stagingBuffer = null;
       if (!committed) {
         free(version.build());
       }
     }
 
+    private void checkActive() {
+      if (committed || closed) {
+        throw new IllegalStateException("the load of " + info.name() + " v" + info.version()
+            + " is already " + (committed ? "committed" : "closed"));
+      }
+    }
+
     /** Copies a buffer that can only be read through its own methods into direct memory. */
     private ByteBuffer staged(ByteBuffer data) {
-      int size = data.remaining();
-      if (staging == null) {
-        staging = spareStaging.getAndSet(null);
-      }
-      if (staging == null || staging.capacity() < size) {
-        staging = ByteBuffer.allocateDirect(Math.max(size, 64 << 10));
-      }
-      staging.clear();
-      staging.put(data.duplicate()).flip();
-      return staging;
+      stagingBuffer = staging.atLeast(stagingBuffer, data.remaining());
+      return stagingBuffer.put(data.duplicate()).flip();
     }
-  }
-
-  /** Copies the chunks of a pinned version into {@code dst}, which has room for them. */
-  private void copy(LoadedVersion v, ByteBuffer dst) {
-    int start = dst.position();
-    try {
-      for (int i = 0; i < v.chunkCount(); i++) {
-        copyChunk(v, i, dst);
-      }
-    } catch (CorruptDataException e) {
-      dst.position(start);
-      throw e;
-    }
-  }
-
-  private void copyChunk(LoadedVersion v, int i, ByteBuffer dst) {
-    int pos = dst.position();
-    int n;
-    try {
-      n = volumes.read(v.volume(i), v.id(i), dst);
-    } catch (BufferOverflowException | IndexOutOfBoundsException e) {
-      n = -1;
-    }
-    if (n != v.chunkSize(i) || crcOf(dst, pos, n) != v.chunkCrc(i)) {
-      throw new CorruptDataException("local copy of " + v.name() + " v" + v.info.version()
-          + " is damaged (chunk " + i + "): load it again");
-    }
-  }
-
-  /** The CRC32C of {@code len} bytes of {@code buf} from {@code pos}, without allocating for a heap buffer. */
-  private static int crcOf(ByteBuffer buf, int pos, int len) {
-    CRC32C crc = new CRC32C();
-    if (buf.hasArray()) {
-      crc.update(buf.array(), buf.arrayOffset() + pos, len);
-    } else {
-      crc.update(buf.slice(pos, len));
-    }
-    return (int) crc.getValue();
   }
 
   private synchronized ChunkRef store(ByteBuffer data, int crc32c) {
@@ -403,7 +351,7 @@ public final class LocalStore implements Closeable {
   }
 
   private synchronized void free(StoredVersion v) {
-    if (closed) {
+    if (gate.isClosed()) {
       return; // chunks no committed version refers to are reclaimed at the next open
     }
     for (ChunkRef ref : v.getChunksList()) {
@@ -411,47 +359,8 @@ public final class LocalStore implements Closeable {
     }
   }
 
-  /** Counts a read in; fails if the store is closed (see {@link #close()}). */
-  private void enter() {
-    readers.incrementAndGet();
-    if (closed) {
-      readers.decrementAndGet();
-      throw new IllegalStateException("the local store in " + dir + " is closed");
-    }
-  }
-
-  private void exit() {
-    readers.decrementAndGet();
-  }
-
   private void checkOpen() {
-    if (closed) {
-      throw new IllegalStateException("the local store in " + dir + " is closed");
-    }
-  }
-
-  /** Removes chunks no committed version refers to (left by a load that never committed). */
-  private synchronized void reclaimOrphans() {
-    Set<Long> live = new HashSet<>();
-    long maxId = -1;
-    for (LoadedVersion v : catalog.versions()) {
-      for (int i = 0; i < v.chunkCount(); i++) {
-        live.add(v.id(i));
-        maxId = Math.max(maxId, v.id(i));
-      }
-    }
-    Set<long[]> orphans = new HashSet<>();
-    long[] max = {maxId};
-    volumes.forEach((volume, id, value) -> {
-      max[0] = Math.max(max[0], id);
-      if (!live.contains(id)) {
-        orphans.add(new long[] {volume, id});
-      }
-    });
-    for (long[] o : orphans) {
-      volumes.remove((int) o[0], o[1]);
-    }
-    nextChunkId = max[0] + 1;
+    gate.checkOpen();
   }
 
   private static SegmentNotFoundException notLoaded(String name) {
@@ -464,15 +373,8 @@ public final class LocalStore implements Closeable {
    */
   @Override
   public void close() {
-    synchronized (this) {
-      if (closed) {
-        return;
-      }
-      closed = true;
-    }
-    while (readers.get() != 0) {
-      Thread.onSpinWait();
-      Thread.yield();
+    if (!gate.close()) {
+      return;
     }
     synchronized (this) {
       volumes.close();
