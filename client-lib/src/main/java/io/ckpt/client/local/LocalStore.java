@@ -78,7 +78,12 @@ public final class LocalStore implements Closeable {
         throw e;
       }
       LocalStore store = new LocalStore(dir, catalog, volumes);
-      store.nextChunkId = catalog.reclaimOrphans(volumes);
+      try {
+        store.nextChunkId = catalog.reclaimOrphans(volumes);
+      } catch (RuntimeException e) {
+        store.close();
+        throw e;
+      }
       return store;
     } catch (IOException e) {
       throw new CheckpointException("cannot open local store in " + dir + ": " + e.getMessage(), e);

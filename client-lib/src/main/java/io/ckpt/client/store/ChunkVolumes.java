@@ -77,8 +77,8 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Threads</h2>
  * Writers ({@link #place}, {@link #put}, {@link #remove}, {@link #ensureVolumes}, {@link #clear},
- * {@link #close}) are serialized. {@link #get} and {@link #forEach} may run concurrently with
- * {@code put} and {@code remove}, but not with {@code clear} or {@code close}.
+ * {@link #close}) are serialized. {@link #get}, {@link #read} and {@link #forEach} may run
+ * concurrently with {@code put} and {@code remove}, but not with {@code clear} or {@code close}.
  */
 public final class ChunkVolumes implements Closeable {
   private static final Logger LOG = LoggerFactory.getLogger(ChunkVolumes.class);
