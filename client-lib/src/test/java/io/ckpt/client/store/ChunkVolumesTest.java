@@ -392,4 +392,32 @@ class ChunkVolumesTest {
       assertThat(v.get(0, 7L)).isEqualTo(Arrays.copyOfRange(a, 100, 1100));
     }
   }
+
+  @Test
+  void putsFromDifferentThreadsInTurn() throws Exception {
+    // writers are serialized but may be any thread (a state machine's apply, a load, a restore)
+    try (ChunkVolumes v = ChunkVolumes.open(dir, "t", VolumeSpec.small())) {
+      int volume = v.place(20_000);
+      List<byte[]> values = new ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        byte[] value = bytes(10_000 + i, 30 + i);
+        values.add(value);
+        long id = i;
+        Thread t = new Thread(() -> {
+          if (id % 3 == 0) {
+            v.put(volume, id, value);
+          } else if (id % 3 == 1) {
+            v.put(volume, id, ByteBuffer.wrap(value).asReadOnlyBuffer());
+          } else {
+            v.put(volume, id, ByteBuffer.allocateDirect(value.length).put(value).flip());
+          }
+        });
+        t.start();
+        t.join();
+      }
+      for (int i = 0; i < 6; i++) {
+        assertThat(v.get(volume, i)).isEqualTo(values.get(i));
+      }
+    }
+  }
 }
