@@ -307,6 +307,7 @@ public final class CheckpointClient implements AutoCloseable {
 
   @Override
   public void close() {
+    uploader.close();
     try {
       transport.close();
     } catch (IOException e) {
@@ -344,6 +345,9 @@ public final class CheckpointClient implements AutoCloseable {
     private long maxInFlightBytes = CkptClientConfigKeys.MAX_IN_FLIGHT_BYTES_DEFAULT;
     private int raftClients = CkptClientConfigKeys.RAFT_CLIENTS_DEFAULT;
     private Duration rpcTimeout = CkptClientConfigKeys.RPC_TIMEOUT_DEFAULT;
+    private int groupCommitBytes = CkptClientConfigKeys.GROUP_COMMIT_BYTES_DEFAULT;
+    private int groupCommitPutBytes = CkptClientConfigKeys.GROUP_COMMIT_PUT_BYTES_DEFAULT;
+    private int groupCommitInFlight = CkptClientConfigKeys.GROUP_COMMIT_IN_FLIGHT_DEFAULT;
 
     private Builder() {}
 
@@ -388,12 +392,28 @@ public final class CheckpointClient implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Group commit of small puts (see {@link CkptClientConfigKeys#GROUP_COMMIT_BYTES_KEY}):
+     * payload bytes per shared log entry (0 = off), the largest put that joins, and the shared
+     * entries outstanding at once.
+     */
+    public Builder groupCommit(int maxBytes, int maxPutBytes, int inFlight) {
+      this.groupCommitBytes = (int) CkptClientConfigKeys.requireRange(CkptClientConfigKeys.GROUP_COMMIT_BYTES_KEY,
+          maxBytes, 0, CkptClientConfigKeys.CHUNK_SIZE_MAX);
+      this.groupCommitPutBytes = (int) CkptClientConfigKeys.requireRange(
+          CkptClientConfigKeys.GROUP_COMMIT_PUT_BYTES_KEY, maxPutBytes, 0, Math.max(0, maxBytes));
+      this.groupCommitInFlight = (int) CkptClientConfigKeys.requireRange(CkptClientConfigKeys.GROUP_COMMIT_IN_FLIGHT_KEY,
+          inFlight, 1, 1024);
+      return this;
+    }
+
     public CheckpointClient build() {
       if (peers == null) {
         throw new InvalidRequestException("no peers given: call peers(\"ID=HOST:PORT,...\")");
       }
       long inFlight = Math.max(maxInFlightBytes, chunkSize);
-      return new CheckpointClient(new ClientSettings(peers, timeout, chunkSize, inFlight, raftClients, rpcTimeout));
+      return new CheckpointClient(new ClientSettings(peers, timeout, chunkSize, inFlight, raftClients, rpcTimeout,
+          new ClientSettings.GroupCommitSettings(groupCommitBytes, groupCommitPutBytes, groupCommitInFlight)));
     }
   }
 }

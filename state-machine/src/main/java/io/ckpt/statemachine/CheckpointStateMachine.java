@@ -366,6 +366,11 @@ public final class CheckpointStateMachine extends BaseStateMachine {
       if (reply.hasVersion()) {
         watches.versionApplied(reply.getVersion().getName());
       }
+      for (WriteReply put : reply.getBatchList()) {
+        if (put.hasVersion()) {
+          watches.versionApplied(put.getVersion().getName());
+        }
+      }
       snapshotTrigger.applied(SegmentStore.payloadBytes(entry), server, getGroupId());
     } catch (InvalidProtocolBufferException e) {
       store.markApplied(term, index);

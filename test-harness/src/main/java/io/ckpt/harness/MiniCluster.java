@@ -177,6 +177,7 @@ public final class MiniCluster implements AutoCloseable {
   /** Configures a cluster: node count and node properties (see CkptStoreConfigKeys). */
   public static final class Builder {
     private int nodes = 3;
+    private Path dir;
     private final Map<String, String> properties = new HashMap<>();
 
     public Builder nodes(int n) {
@@ -192,8 +193,17 @@ public final class MiniCluster implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Keeps the nodes' data in {@code dir} (created if missing; deleted on close) instead of a
+     * fresh temporary directory, e.g. to put them on a chosen disk.
+     */
+    public Builder directory(Path dir) {
+      this.dir = dir;
+      return this;
+    }
+
     public MiniCluster start() {
-      Path dir = TempDirs.create("ckpt-mini-");
+      Path dir = this.dir != null ? TempDirs.createDirectories(this.dir) : TempDirs.create("ckpt-mini-");
       List<PeerAddress> peers = FreePorts.loopbackPeers(nodes);
       MiniCluster c = new MiniCluster(dir, peers, Map.copyOf(properties));
       try {

@@ -1,7 +1,6 @@
 package io.ckpt.harness;
 
 import io.ckpt.client.PeerAddress;
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -29,7 +28,7 @@ public final class ProcessCluster implements AutoCloseable {
   private final Map<String, Process> running = new LinkedHashMap<>();
 
   private ProcessCluster(Builder b) {
-    this.dir = TempDirs.create("ckpt-proc-");
+    this.dir = b.dir != null ? TempDirs.createDirectories(b.dir) : TempDirs.create("ckpt-proc-");
     this.peers = FreePorts.loopbackPeers(b.nodes);
     this.jvmArgs = List.copyOf(b.jvmArgs);
     this.properties = Map.copyOf(b.properties);
@@ -52,6 +51,7 @@ public final class ProcessCluster implements AutoCloseable {
     private final Map<String, String> properties = new LinkedHashMap<>();
     private boolean routed;
     private boolean startNodes = true;
+    private Path dir;
 
     public Builder nodes(int n) {
       if (n < 1 || n > 9) {
@@ -80,6 +80,15 @@ public final class ProcessCluster implements AutoCloseable {
      */
     public Builder routedPeerLinks() {
       this.routed = true;
+      return this;
+    }
+
+    /**
+     * Keeps the nodes' data and logs in {@code dir} (created if missing; deleted on close)
+     * instead of a fresh temporary directory, e.g. to put them on a chosen disk.
+     */
+    public Builder directory(Path dir) {
+      this.dir = dir;
       return this;
     }
 
@@ -168,11 +177,7 @@ public final class ProcessCluster implements AutoCloseable {
     if (previous != null && previous.isAlive()) {
       throw new IllegalStateException("node " + id + " is already running");
     }
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(chronicleFlags());
-    // As bin/ckpt runs servers (a one-thread common pool makes Ratis start a thread per append).
-    cmd.add("-Djava.util.concurrent.ForkJoinPool.common.parallelism=2");
+    List<String> cmd = serverJavaCommand();
     String serverPeers = peersSpec();
     if (routed) {
       // The group's addresses name "localhost"; each node resolves it to its own view address,
@@ -187,11 +192,27 @@ public final class ProcessCluster implements AutoCloseable {
       cmd.addAll(List.of("-D", "raft.grpc.server.host=" + peer(id).host()));
     }
     properties.forEach((k, v) -> cmd.addAll(List.of("-D", k + "=" + v)));
+    running.put(id, launch(cmd, dir.resolve(id + ".log")));
+  }
+
+  /**
+   * The start of a server JVM's command line: this JVM's {@code java}, ckpt's JVM flags, and the
+   * common-pool parallelism bin/ckpt gives servers (a one-thread common pool makes Ratis start a
+   * thread per append). Mutable: callers append the rest.
+   */
+  public static List<String> serverJavaCommand() {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(chronicleFlags());
+    cmd.add("-Djava.util.concurrent.ForkJoinPool.common.parallelism=2");
+    return cmd;
+  }
+
+  /** Starts {@code cmd} with its stdout and stderr appended to {@code log}. */
+  public static Process launch(List<String> cmd, Path log) {
     try {
-      File log = dir.resolve(id + ".log").toFile();
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(log)).start();
-      running.put(id, p);
+      return new ProcessBuilder(cmd).redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -309,7 +330,7 @@ public final class ProcessCluster implements AutoCloseable {
   }
 
   /** Waits up to 30 s for a signalled process to end, then kills it. */
-  static void waitFor(Process p) {
+  public static void waitFor(Process p) {
     try {
       if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
         p.destroyForcibly().waitFor();

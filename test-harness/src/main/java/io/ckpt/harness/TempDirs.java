@@ -19,6 +19,15 @@ public final class TempDirs {
     }
   }
 
+  /** Creates {@code dir} and its parents if missing; returns it. */
+  public static Path createDirectories(Path dir) {
+    try {
+      return Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** Deletes a directory tree, ignoring what is already gone. */
   public static void deleteQuietly(Path dir) {
     if (dir == null || !Files.exists(dir)) {

@@ -11,4 +11,16 @@ public record ClientSettings(
     int chunkSize,
     long maxInFlightBytes,
     int raftClients,
-    Duration rpcTimeout) {}
+    Duration rpcTimeout,
+    GroupCommitSettings groupCommit) {
+
+  /**
+   * Group commit of small puts: payload bytes of one group entry (0 = off), the largest put
+   * that joins a group, and the group entries outstanding at once.
+   */
+  public record GroupCommitSettings(int maxBytes, int maxPutBytes, int inFlight) {
+    public boolean enabled() {
+      return maxBytes > 0;
+    }
+  }
+}

@@ -47,6 +47,8 @@ public final class RaftTransport implements Closeable {
   private final RaftClient[] laneClients;
   private boolean closed;
   private final AtomicInteger next = new AtomicInteger();
+  /** What the servers may send a reading client unacknowledged (several prefetched chunks). */
+  static final long READ_FLOW_CONTROL_WINDOW = 8L << 20;
   static final java.time.Duration READ_TIMEOUT_MAX = java.time.Duration.ofSeconds(3);
   private final RaftClient readClient;
   private final java.util.concurrent.ExecutorService readers = java.util.concurrent.Executors.newCachedThreadPool(r -> {
@@ -78,6 +80,8 @@ public final class RaftTransport implements Closeable {
     RaftClientConfigKeys.Rpc.setRequestTimeout(readProperties,
         TimeDuration.valueOf(readTimeout().toMillis(), TimeUnit.MILLISECONDS));
     GrpcConfigKeys.setMessageSizeMax(readProperties, SizeInBytes.valueOf(settings.chunkSize() + (2 << 20)));
+    // Downloads prefetch several chunks: a window of one chunk would stall each on a window update.
+    GrpcConfigKeys.setFlowControlWindow(readProperties, SizeInBytes.valueOf(READ_FLOW_CONTROL_WINDOW));
     readClient = RaftClient.newBuilder().setClientId(ClientId.randomId()).setRaftGroup(group)
         .setProperties(readProperties).setRetryPolicy(retryPolicy()).build();
   }
@@ -120,10 +124,19 @@ public final class RaftTransport implements Closeable {
   public CompletableFuture<WriteReply> write(Lane lane, LogEntry entry) {
     Message m = RaftMessages.of(entry);
     return lane.client().async().send(m).whenComplete((reply, failure) -> {
-      if (failure != null) {
+      if (failure != null && !answeredByServer(failure)) {
         replace(lane);
       }
     }).thenApply(reply -> parseWrite(reply));
+  }
+
+  /**
+   * A write the state machine refused (admission) or failed is an answer: the lane's stream is
+   * fine, and replacing its client would fail the other writes in flight on it.
+   */
+  private static boolean answeredByServer(Throwable failure) {
+    return Replies.unwrap(failure) instanceof org.apache.ratis.protocol.exceptions.StateMachineException
+        || Rejections.find(failure).isPresent();
   }
 
   /**

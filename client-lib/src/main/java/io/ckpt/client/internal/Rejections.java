@@ -21,6 +21,17 @@ public final class Rejections {
     return "[ckpt:" + status.name() + "] " + message;
   }
 
+  /** The rejection carried by {@code t} or any of its causes. */
+  public static Optional<Rejection> find(Throwable t) {
+    for (Throwable x = t; x != null; x = x.getCause()) {
+      Optional<Rejection> r = decode(x.getMessage());
+      if (r.isPresent()) {
+        return r;
+      }
+    }
+    return Optional.empty();
+  }
+
   /** Finds the marker anywhere in a (possibly wrapped) exception message. */
   public static Optional<Rejection> decode(String text) {
     if (text == null) {

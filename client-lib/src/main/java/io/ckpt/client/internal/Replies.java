@@ -67,11 +67,9 @@ public final class Replies {
     if (c instanceof CheckpointException ce) {
       return ce;
     }
-    for (Throwable x = c; x != null; x = x.getCause()) {
-      var rejection = Rejections.decode(x.getMessage());
-      if (rejection.isPresent()) {
-        return toException(rejection.get().status(), rejection.get().message(), -1, -1);
-      }
+    var rejection = Rejections.find(c);
+    if (rejection.isPresent()) {
+      return toException(rejection.get().status(), rejection.get().message(), -1, -1);
     }
     if (c instanceof TimeoutException) {
       return new UnavailableException(what + ": no answer in time (cluster unreachable or without leader)", c);

@@ -42,9 +42,15 @@ public final class Uploader {
   private final int inFlightPermits;
   private final String uploadPrefix = UUID.randomUUID().toString();
   private final AtomicLong uploadSeq = new AtomicLong();
+  private final GroupCommit groupCommit;
+  /** Puts of at most this many bytes go through group commit (-1: none do). */
+  private final int groupCommitPutBytes;
 
   public Uploader(RaftTransport transport) {
     this.transport = transport;
+    ClientSettings.GroupCommitSettings g = transport.settings().groupCommit();
+    this.groupCommit = new GroupCommit(transport, g.maxBytes(), g.inFlight());
+    this.groupCommitPutBytes = g.enabled() ? g.maxPutBytes() : -1;
     this.chunkSize = transport.settings().chunkSize();
     this.inFlightPermits = (int) Math.min(Integer.MAX_VALUE, Math.max(chunkSize, transport.settings().maxInFlightBytes()));
     this.inFlight = new Semaphore(inFlightPermits);
@@ -70,7 +76,14 @@ public final class Uploader {
         .setName(name).setData(ByteString.copyFrom(data)).setCrc32C(Crc32c.of(data))
         .setCondition(condition(options))).build();
     acquire(data.length, transport.deadline(), name);
-    return transport.write(transport.lane(), e)
+    CompletableFuture<WriteReply> written;
+    try {
+      written = data.length <= groupCommitPutBytes ? groupCommit.submit(e.getPut()) : transport.write(transport.lane(), e);
+    } catch (RuntimeException t) {
+      inFlight.release(Math.min(data.length, inFlightPermits));
+      throw t;
+    }
+    return written
         .whenComplete((r, t) -> inFlight.release(Math.min(data.length, inFlightPermits)))
         .thenApply(r -> Replies.toResult(r, expected(options)));
   }
@@ -153,6 +166,11 @@ public final class Uploader {
         abortQuietly(lane, uploadId);
       }
     }
+  }
+
+  /** Fails the small puts still waiting to be sent. */
+  public void close() {
+    groupCommit.close();
   }
 
   private void abortQuietly(RaftTransport.Lane lane, String uploadId) {

@@ -20,6 +20,12 @@ public final class CkptServerConfigKeys {
 
   public static final SizeInBytes GRPC_MESSAGE_SIZE_MAX = SizeInBytes.valueOf("64MB");
   public static final SizeInBytes APPENDER_BUFFER_BYTE_LIMIT = SizeInBytes.valueOf("4MB");
+  /**
+   * HTTP/2 flow-control window of the node's gRPC server (what a client or the leader may send
+   * it unacknowledged): Ratis's 1 MB default stalls every 1 MiB chunk and every append batch on
+   * a window update; it must hold at least one full append batch.
+   */
+  public static final SizeInBytes GRPC_FLOW_CONTROL_WINDOW = SizeInBytes.valueOf("8MB");
   public static final SizeInBytes LOG_SEGMENT_SIZE_MAX = SizeInBytes.valueOf("32MB");
   public static final SizeInBytes LOG_WRITE_BUFFER_SIZE = SizeInBytes.valueOf("16MB");
   public static final SizeInBytes LOG_QUEUE_BYTE_LIMIT = SizeInBytes.valueOf("64MB");
@@ -51,6 +57,7 @@ public final class CkptServerConfigKeys {
     RaftServerConfigKeys.setStorageDir(p, java.util.List.of(raftDir));
     GrpcConfigKeys.Server.setPort(p, port);
     GrpcConfigKeys.setMessageSizeMax(p, GRPC_MESSAGE_SIZE_MAX);
+    GrpcConfigKeys.setFlowControlWindow(p, GRPC_FLOW_CONTROL_WINDOW);
     // Heartbeats on their own channel, so they never queue behind megabytes of appendEntries.
     GrpcConfigKeys.Server.setHeartbeatChannel(p, true);
     RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);

@@ -2,13 +2,16 @@ package io.ckpt.statemachine.store;
 
 import io.ckpt.client.util.Crc32c;
 import io.ckpt.client.util.SegmentNames;
+import io.ckpt.protocol.BatchEntry;
 import io.ckpt.protocol.ChunkEntry;
 import io.ckpt.protocol.CommitEntry;
 import io.ckpt.protocol.LogEntry;
 import io.ckpt.protocol.PutEntry;
 import io.ckpt.protocol.StagedUpload;
 import io.ckpt.protocol.Status;
+import java.util.HashSet;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Checks a write on the leader before it enters the log: well-formed, within size limits,
@@ -21,25 +24,15 @@ final class Admission {
   static final long MIN_TTL_MS = 100;
   static final long MAX_TTL_MS = 3_600_000;
   static final int MAX_RETAIN = 1000;
+  static final int MAX_BATCH_PUTS = 1024;
 
   private Admission() {}
 
   static void check(SegmentStore store, LogEntry entry, long reservedBytes) throws Rejected {
     StoreSettings s = store.settings();
     switch (entry.getOpCase()) {
-      case PUT -> {
-        PutEntry put = entry.getPut();
-        name(put.getName());
-        size(put.getName(), put.getData().size(), s);
-        policySize(store, put.getName(), put.getData().size());
-        if (put.getData().size() > s.maxChunkBytes()) {
-          throw new Rejected(Status.TOO_LARGE, put.getName() + ": a single-entry write carries at most "
-              + s.maxChunkBytes() + " bytes; larger segments are written in chunks");
-        }
-        crc(put.getData(), put.getCrc32C(), put.getName());
-        quota(store, put.getData().size(), reservedBytes);
-        catalogRoom(store, put.getName());
-      }
+      case PUT -> put(store, entry.getPut(), reservedBytes);
+      case BATCH -> batch(store, entry.getBatch(), reservedBytes);
       case CHUNK -> {
         ChunkEntry c = entry.getChunk();
         name(c.getName());
@@ -96,10 +89,51 @@ final class Admission {
     }
   }
 
+  private static void put(SegmentStore store, PutEntry put, long reservedBytes) throws Rejected {
+    StoreSettings s = store.settings();
+    name(put.getName());
+    size(put.getName(), put.getData().size(), s);
+    policySize(store, put.getName(), put.getData().size());
+    if (put.getData().size() > s.maxChunkBytes()) {
+      throw new Rejected(Status.TOO_LARGE, put.getName() + ": a single-entry write carries at most "
+          + s.maxChunkBytes() + " bytes; larger segments are written in chunks");
+    }
+    crc(put.getData(), put.getCrc32C(), put.getName());
+    quota(store, put.getData().size(), reservedBytes);
+    catalogRoom(store, put.getName());
+  }
+
+  /**
+   * A group commit is admitted whole or refused whole (the client then sends its puts one by
+   * one, so each gets its own answer): every put as if alone, the bytes of the puts before it
+   * counted as reserved; at most {@link #MAX_BATCH_PUTS} puts of {@code maxChunkBytes} in all,
+   * each segment once.
+   */
+  private static void batch(SegmentStore store, BatchEntry batch, long reservedBytes) throws Rejected {
+    if (batch.getPutsCount() == 0 || batch.getPutsCount() > MAX_BATCH_PUTS) {
+      throw new Rejected(Status.INVALID, "a batch carries 1.." + MAX_BATCH_PUTS + " puts, got " + batch.getPutsCount());
+    }
+    long bytes = bytesOf(LogEntry.newBuilder().setBatch(batch).build());
+    if (bytes > store.settings().maxChunkBytes()) {
+      throw new Rejected(Status.TOO_LARGE, "a batch carries at most " + store.settings().maxChunkBytes()
+          + " bytes, got " + bytes);
+    }
+    Set<String> names = new HashSet<>();
+    long reserved = reservedBytes;
+    for (PutEntry put : batch.getPutsList()) {
+      if (!names.add(put.getName())) {
+        throw new Rejected(Status.INVALID, put.getName() + " is written twice in one batch");
+      }
+      put(store, put, reserved);
+      reserved += put.getData().size();
+    }
+  }
+
   /** Bytes a write will add to the store if admitted (0 for metadata-only writes). */
   static long bytesOf(LogEntry entry) {
     return switch (entry.getOpCase()) {
       case PUT -> entry.getPut().getData().size();
+      case BATCH -> entry.getBatch().getPutsList().stream().mapToLong(p -> p.getData().size()).sum();
       case CHUNK -> entry.getChunk().getData().size();
       default -> 0;
     };

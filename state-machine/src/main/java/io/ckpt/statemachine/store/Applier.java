@@ -3,6 +3,7 @@ package io.ckpt.statemachine.store;
 import io.ckpt.client.util.Crc32c;
 import io.ckpt.client.util.SegmentNames;
 import io.ckpt.protocol.AbortEntry;
+import io.ckpt.protocol.BatchEntry;
 import io.ckpt.protocol.ChunkEntry;
 import io.ckpt.protocol.ChunkRef;
 import io.ckpt.protocol.CommitEntry;
@@ -17,8 +18,10 @@ import io.ckpt.protocol.VersionInfo;
 import io.ckpt.protocol.WriteCondition;
 import io.ckpt.protocol.WriteReply;
 import java.io.IOException;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The deterministic effect of each log entry on the store. No clocks, no randomness: what a
@@ -38,6 +41,7 @@ final class Applier {
     try {
       return switch (entry.getOpCase()) {
         case PUT -> put(revision, entry.getPut());
+        case BATCH -> batch(revision, entry.getBatch());
         case CHUNK -> chunk(revision, entry.getChunk());
         case COMMIT -> commit(revision, entry.getCommit());
         case ABORT -> abort(entry.getAbort());
@@ -76,6 +80,29 @@ final class Applier {
     }
     List<ChunkRef> chunks = data.length == 0 ? List.of() : List.of(store.storeChunk(data, put.getCrc32C()));
     return publish(revision, put.getName(), current, chunks, data.length, put.getCrc32C());
+  }
+
+  /**
+   * Each put of a group commit as if it were alone, in order. A put that finds the volumes full
+   * fails alone: the puts before it stay applied and their replies say so. A second put of the
+   * same segment (admission keeps them out) is refused, so a segment never gets two versions at
+   * one revision.
+   */
+  private WriteReply batch(long revision, BatchEntry batch) throws IOException {
+    WriteReply.Builder reply = WriteReply.newBuilder();
+    Set<String> names = new HashSet<>();
+    for (PutEntry put : batch.getPutsList()) {
+      if (!names.add(put.getName())) {
+        reply.addBatch(error(Status.INVALID, put.getName() + " is written twice in one batch"));
+        continue;
+      }
+      try {
+        reply.addBatch(put(revision, put));
+      } catch (io.ckpt.client.store.VolumeFullException e) {
+        reply.addBatch(error(Status.QUOTA_EXCEEDED, "store volumes are full: " + e.getMessage()));
+      }
+    }
+    return reply.build();
   }
 
   private WriteReply chunk(long revision, ChunkEntry chunk) throws IOException {

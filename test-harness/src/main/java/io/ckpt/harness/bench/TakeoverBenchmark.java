@@ -24,7 +24,9 @@ import java.util.SplittableRandom;
  * </ul>
  *
  * Opening a local store is not part of a takeover (a service opens it at start-up) and is
- * reported apart. Each kind runs {@code --rounds} times on a {@link MiniCluster}.
+ * reported apart. Each kind runs {@code --rounds} times on a {@link MiniCluster}. The cold
+ * kind under concurrent load is also a workload of {@code ckpt bench} ({@code --workloads
+ * takeover}); the warm kind is measured here only.
  *
  * <pre>
  * TakeoverBenchmark [--size 64m] [--rounds 3] [--nodes 3]

@@ -1,17 +1,13 @@
 /**
- * Benchmark drivers run as plain {@code main} programs in a forked JVM (see
- * {@code docs/benchmarks.md} for the commands and the figures measured with them).
+ * {@code ckpt bench} ({@link io.ckpt.harness.bench.BenchCommand}): a matrix of systems (ckpt and
+ * its baselines, see {@code bench.systems}) × layouts × workloads × value sizes × client counts,
+ * each cell a warm-up and a fixed measured window, with the node processes' heap, resident set,
+ * disk writes and CPU sampled over the window. A {@link io.ckpt.harness.bench.Runner} starts
+ * each target once and runs its cells; {@code bench.results} keeps what they measured and
+ * {@code bench.report} turns it into markdown and charts.
  *
- * <ul>
- *   <li>{@link io.ckpt.harness.bench.WriteBenchmark}: N writer threads doing sequential
- *       {@code put}s of a fixed size against a {@link io.ckpt.harness.MiniCluster}; prints
- *       ops/s, MiB/s and latency percentiles of the measured window.</li>
- *   <li>{@link io.ckpt.harness.bench.LoadBenchmark}: writes one large segment, then times
- *       {@code client.load} into a fresh {@code LocalStore}, with the store's open cost reported
- *       apart from the transfer.</li>
- * </ul>
- *
- * <p>Both use a MiniCluster: every node in the benchmark's JVM, on loopback gRPC, with the
- * Raft log's fsync on (Ratis's default). The load generator shares the CPU with the servers.
+ * <p>{@link io.ckpt.harness.bench.TakeoverBenchmark} remains a plain {@code main} for what the
+ * matrix does not cover: a warm takeover by a session that stood by (see
+ * {@code docs/benchmarks.md}).
  */
 package io.ckpt.harness.bench;

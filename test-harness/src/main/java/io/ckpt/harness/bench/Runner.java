@@ -1,0 +1,229 @@
+package io.ckpt.harness.bench;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.LoggerContext;
+import io.ckpt.client.util.Durations;
+import io.ckpt.client.util.Sizes;
+import io.ckpt.harness.TempDirs;
+import io.ckpt.harness.bench.report.ReportWriter;
+import io.ckpt.harness.bench.results.Cell;
+import io.ckpt.harness.bench.results.CellResult;
+import io.ckpt.harness.bench.results.ResultsFile;
+import io.ckpt.harness.bench.results.RunInfo;
+import io.ckpt.harness.bench.systems.BenchTarget;
+import io.ckpt.harness.bench.systems.BenchTarget.Operation;
+import io.ckpt.harness.bench.systems.Layout;
+import io.ckpt.harness.bench.systems.Systems;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a {@link BenchPlan}: for each system and layout, starts the target once in a fresh
+ * directory, then measures its cells in order (skipping, with the reason recorded, those it
+ * cannot run), appending every result to the results file as it is known and rewriting the
+ * report after each target. Progress goes to {@code progress}.
+ */
+final class Runner {
+  private static final Logger LOG = LoggerFactory.getLogger(Runner.class);
+  private final BenchPlan plan;
+  private final RunInfo run;
+  private final ResultsFile results;
+  private final PrintStream progress;
+  private final Map<Long, byte[]> payloads = new HashMap<>();
+  private final Map<CellResult.Status, Integer> counts = new EnumMap<>(CellResult.Status.class);
+  private volatile BenchTarget current;
+
+  Runner(BenchPlan plan, RunInfo run, ResultsFile results, PrintStream progress) {
+    this.plan = plan;
+    this.run = run;
+    this.results = results;
+    this.progress = progress;
+  }
+
+  /** Runs every target; returns how many cells ended in each status. */
+  Map<CellResult.Status, Integer> run() throws InterruptedException {
+    results.append(run);
+    // A benchmark stopped with ^C or a signal must not leave server processes behind.
+    Thread hook = new Thread(() -> closeQuietly(current), "bench-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      for (String system : plan.systems()) {
+        for (Layout layout : plan.layouts()) {
+          String unsupported = Systems.unsupportedLayout(system, layout);
+          if (unsupported != null) {
+            progress.printf("[%s/%s] not run: %s%n", system, Cell.layoutName(layout), unsupported);
+            continue;
+          }
+          runTarget(system, layout);
+          writeReport();
+        }
+      }
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException e) {
+        // shutting down already
+      }
+    }
+    return counts;
+  }
+
+  private void runTarget(String system, Layout layout) throws InterruptedException {
+    List<Cell> cells = plan.cells(system, layout);
+    String prefix = "[" + system + "/" + Cell.layoutName(layout) + "]";
+    if (cells.stream().allMatch(c -> plan.tooMuchInFlight(c) != null)) {
+      cells.forEach(c -> record(CellResult.skipped(c, run.id(), null, plan.tooMuchInFlight(c))));
+      return;
+    }
+    Path dir;
+    try {
+      Files.createDirectories(plan.workDir());
+      dir = Files.createTempDirectory(plan.workDir(), "ckpt-bench-" + system + "-" + Cell.layoutName(layout) + "-");
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("cannot create a directory under " + plan.workDir(), e);
+    }
+    progress.printf("%s starting 3 nodes in %s%n", prefix, dir);
+    long t0 = System.nanoTime();
+    BenchTarget target;
+    try {
+      target = Systems.start(system, layout, dir);
+    } catch (Exception e) {
+      String why = "the target did not start: " + LoadClient.message(e);
+      progress.printf("%s %s%n", prefix, why);
+      LOG.debug("{} did not start", prefix, e);
+      TempDirs.deleteQuietly(dir);
+      for (Cell c : cells) {
+        String skip = plan.tooMuchInFlight(c);
+        record(skip != null ? CellResult.skipped(c, run.id(), null, skip) : CellResult.failed(c, run.id(), null, why));
+      }
+      return;
+    }
+    current = target;
+    progress.printf(Locale.ROOT, "%s ready in %.1f s: %s%n", prefix, (System.nanoTime() - t0) / 1e9,
+        target.description());
+    try {
+      Preload preload = new Preload(target);
+      for (Cell cell : cells) {
+        runCell(target, preload, cell);
+      }
+    } finally {
+      current = null;
+      quietlyStop(target);
+      TempDirs.deleteQuietly(dir);
+    }
+  }
+
+  private void runCell(BenchTarget target, Preload preload, Cell cell) throws InterruptedException {
+    String skip = skipReason(target, cell);
+    if (skip != null) {
+      progress.printf("[%s] skipped: %s%n", cell.label(), skip);
+      record(CellResult.skipped(cell, run.id(), target.description(), skip));
+      return;
+    }
+    byte[] payload = payload(cell.size());
+    try {
+      preload.prepare(cell, payload);
+    } catch (Exception e) {
+      String why = "writing the values to read failed: " + LoadClient.message(e);
+      progress.printf("[%s] failed: %s%n", cell.label(), why);
+      record(CellResult.failed(cell, run.id(), target.description(), why));
+      return;
+    }
+    progress.printf("[%s] %s warm-up, %s measured...%n", cell.label(), Durations.format(plan.warmup()),
+        Durations.format(plan.duration()));
+    CellResult r = new CellRun(target, cell, payload, plan.warmup(), plan.duration(), run.id(), run.workDevice())
+        .run();
+    record(r);
+    progress.printf(Locale.ROOT, "[%s] %.0f ops/s, %.2f MB/s, p50 %s ms, p99 %s ms, %d errors%s%n", cell.label(),
+        r.opsPerSecond(), r.mbPerSecond(), r.latency() == null ? "-" : fmt(r.latency().p50Ms()),
+        r.latency() == null ? "-" : fmt(r.latency().p99Ms()), r.errors(),
+        r.firstError() == null ? "" : " (first: " + r.firstError() + ")");
+  }
+
+  /** Why the target cannot run the cell, or null. */
+  private String skipReason(BenchTarget target, Cell cell) {
+    List<Operation> missing = cell.workload().operations().stream().filter(op -> !target.supports(op)).sorted().toList();
+    if (!missing.isEmpty()) {
+      return target.system() + " does not support " + missing.stream()
+          .map(op -> op.name().toLowerCase(Locale.ROOT).replace('_', ' ')).collect(Collectors.joining(" and "));
+    }
+    if (cell.size() > target.maxValueBytes()) {
+      return "a " + Sizes.format(cell.size()) + " value exceeds " + target.system() + "'s limit of "
+          + Sizes.format(target.maxValueBytes());
+    }
+    return plan.tooMuchInFlight(cell);
+  }
+
+  /** One value per size, shared by every client (random bytes: nothing compresses them). */
+  private byte[] payload(long size) {
+    return payloads.computeIfAbsent(size, s -> {
+      byte[] b = new byte[Math.toIntExact(s)];
+      new SplittableRandom(s).nextBytes(b);
+      return b;
+    });
+  }
+
+  private void record(CellResult r) {
+    results.append(r);
+    counts.merge(r.status(), 1, Integer::sum);
+  }
+
+  private void writeReport() {
+    try {
+      ReportWriter.write(results);
+    } catch (RuntimeException e) {
+      progress.println("bench: could not write the report: " + LoadClient.message(e));
+      LOG.debug("report", e);
+    }
+  }
+
+  private static String fmt(double ms) {
+    return ms >= 100 ? String.format(Locale.ROOT, "%.0f", ms) : String.format(Locale.ROOT, "%.2f", ms);
+  }
+
+  /**
+   * Stops a target with Ratis silenced (peers going away, requests cut off by the close), then
+   * restores its level; with --verbose it keeps talking.
+   */
+  private static void quietlyStop(BenchTarget target) {
+    if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx)) {
+      closeQuietly(target);
+      return;
+    }
+    List<ch.qos.logback.classic.Logger> loggers =
+        List.of(ctx.getLogger("org.apache.ratis"), ctx.getLogger("org.apache.ratis.thirdparty"));
+    List<Level> before = loggers.stream().map(ch.qos.logback.classic.Logger::getLevel).toList();
+    if (!loggers.get(0).isEnabledFor(Level.INFO)) {
+      loggers.forEach(l -> l.setLevel(Level.OFF));
+    }
+    try {
+      closeQuietly(target);
+    } finally {
+      for (int i = 0; i < loggers.size(); i++) {
+        loggers.get(i).setLevel(before.get(i));
+      }
+    }
+  }
+
+  private static void closeQuietly(BenchTarget target) {
+    if (target == null) {
+      return;
+    }
+    try {
+      target.close();
+    } catch (Exception e) {
+      LOG.warn("closing {}: {}", target.system(), e.toString());
+    }
+  }
+}
