@@ -6,12 +6,12 @@ import io.ckpt.client.InvalidRequestException;
 import io.ckpt.client.SegmentInfo;
 import io.ckpt.client.SegmentNotFoundException;
 import io.ckpt.client.store.ChunkVolumes;
+import io.ckpt.client.store.EntryChecksums;
 import io.ckpt.client.store.VolumeSpec;
 import io.ckpt.client.util.Crc32c;
 import io.ckpt.client.util.SegmentNames;
 import io.ckpt.protocol.ChunkRef;
 import io.ckpt.protocol.StoredVersion;
-import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -19,13 +19,10 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashSet;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.zip.CRC32C;
-import net.openhft.chronicle.map.ChronicleMap;
-import net.openhft.chronicle.map.ChronicleMapBuilder;
 
 /**
  * A client-side store of loaded segments: one version per name, kept in Chronicle Map files
@@ -33,18 +30,30 @@ import net.openhft.chronicle.map.ChronicleMapBuilder;
  * chunks of an interrupted load are reclaimed the next time the store opens.
  *
  * <p>Opening a store costs about two seconds (Chronicle generates code): open it once.
+ *
+ * <h2>Threads</h2>
+ * All methods may be called from any thread. Reads take no lock of the store: a read that runs
+ * while the same name is loaded again or removed returns the version it started with, whole
+ * (its chunks are freed only when the last such read ends). Loads and removes are serialized
+ * where they touch the catalog. {@link #close()} waits for reads in progress; reads started after
+ * it fail.
  */
 public final class LocalStore implements Closeable {
   private static final String CATALOG_FILE = "catalog.cmap";
   private final Path dir;
-  private final ChronicleMap<String, byte[]> catalog;
+  private final LocalCatalog catalog;
   private final ChunkVolumes volumes;
+  private final ChunkReader reader;
+  private final ReadGate gate;
+  private final StagingBuffers staging = new StagingBuffers();
   private long nextChunkId;
 
-  private LocalStore(Path dir, ChronicleMap<String, byte[]> catalog, ChunkVolumes volumes) {
+  private LocalStore(Path dir, LocalCatalog catalog, ChunkVolumes volumes) {
     this.dir = dir;
     this.catalog = catalog;
     this.volumes = volumes;
+    this.reader = new ChunkReader(volumes);
+    this.gate = new ReadGate("the local store in " + dir);
   }
 
   /** Opens (creating if needed) the store in {@code dir}. */
@@ -59,12 +68,22 @@ public final class LocalStore implements Closeable {
       if (!Files.isDirectory(dir) || !Files.isWritable(dir)) {
         throw new InvalidRequestException("local store directory " + dir + " is not a writable directory");
       }
-      ChronicleMap<String, byte[]> catalog = ChronicleMapBuilder.of(String.class, byte[].class)
-          .name("ckpt-local-catalog").entries(maxNames).averageKeySize(48).averageValueSize(512)
-          .skipCloseOnExitHook(true)
-          .createPersistedTo(dir.resolve(CATALOG_FILE).toFile());
-      LocalStore store = new LocalStore(dir, catalog, ChunkVolumes.open(dir, "chunks", spec));
-      store.reclaimOrphans();
+      LocalCatalog catalog = LocalCatalog.open(dir.resolve(CATALOG_FILE).toFile(), maxNames);
+      ChunkVolumes volumes;
+      try {
+        // every read checks each chunk's CRC32C: Chronicle's own entry checksums would only slow loads
+        volumes = ChunkVolumes.open(dir, "chunks", spec, EntryChecksums.OFF);
+      } catch (IOException | RuntimeException e) {
+        catalog.close();
+        throw e;
+      }
+      LocalStore store = new LocalStore(dir, catalog, volumes);
+      try {
+        store.nextChunkId = catalog.reclaimOrphans(volumes);
+      } catch (RuntimeException e) {
+        store.close();
+        throw e;
+      }
       return store;
     } catch (IOException e) {
       throw new CheckpointException("cannot open local store in " + dir + ": " + e.getMessage(), e);
@@ -76,69 +95,151 @@ public final class LocalStore implements Closeable {
   }
 
   /** Names held, in order. */
-  public synchronized Set<String> names() {
-    return new TreeSet<>(catalog.keySet());
+  public Set<String> names() {
+    return new TreeSet<>(catalog.names());
   }
 
+  /** The info of the loaded version of {@code name}, if there is one. */
   public Optional<SegmentInfo> info(String name) {
-    return record(name).map(v -> toInfo(name, v));
+    Objects.requireNonNull(name, "name");
+    LoadedVersion v = catalog.get(name);
+    return v == null ? Optional.empty() : Optional.of(v.info);
   }
 
-  /** The loaded bytes of {@code name}. */
+  /**
+   * The loaded bytes of {@code name}, in a new array.
+   *
+   * @throws SegmentNotFoundException if {@code name} is not loaded
+   * @throws InvalidRequestException if the segment is too large for one array (use
+   *         {@link #readTo} or {@link #readInto})
+   * @throws CorruptDataException if a chunk fails its CRC32C check
+   */
   public byte[] read(String name) {
-    StoredVersion v = record(name).orElseThrow(() -> notLoaded(name));
-    if (v.getSize() > Integer.MAX_VALUE - 64) {
-      throw new InvalidRequestException(name + " is too large for one array: use readTo");
+    Objects.requireNonNull(name, "name");
+    gate.enter();
+    try {
+      LoadedVersion v = pin(name);
+      try {
+        if (v.size() > Integer.MAX_VALUE - 64) {
+          throw new InvalidRequestException(name + " is too large for one array: use readTo or readInto");
+        }
+        byte[] out = new byte[(int) v.size()];
+        reader.copy(v, ByteBuffer.wrap(out));
+        return out;
+      } finally {
+        unpin(v);
+      }
+    } finally {
+      gate.exit();
     }
-    ByteArrayOutputStream out = new ByteArrayOutputStream((int) v.getSize());
-    readTo(name, out);
-    return out.toByteArray();
   }
 
-  /** Copies the loaded bytes of {@code name} to {@code out}, verifying chunk checksums. */
-  public SegmentInfo readTo(String name, OutputStream out) {
-    StoredVersion v = record(name).orElseThrow(() -> notLoaded(name));
-    for (ChunkRef ref : v.getChunksList()) {
-      byte[] data = volumes.get(ref.getVolume(), ref.getId());
-      if (data == null || Crc32c.of(data) != ref.getCrc32C()) {
-        throw new CorruptDataException("local copy of " + name + " v" + v.getVersion() + " is damaged: load it again");
-      }
-      try {
-        out.write(data);
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+  /**
+   * Copies the loaded bytes of {@code name} into {@code dst} at its position, verifying chunk
+   * checksums, and advances the position by the segment's size. The bytes go straight from the
+   * memory-mapped store into {@code dst}, with no other copy and no allocation: reuse one buffer
+   * for repeated reads (a direct buffer or a heap one). The bytes are those of one committed
+   * version, whole, even if the name is loaded again or removed meanwhile.
+   *
+   * @return the info of the version read (its {@link SegmentInfo#size()} is the number of bytes)
+   * @throws SegmentNotFoundException if {@code name} is not loaded
+   * @throws InvalidRequestException if {@code dst} is read-only or has fewer bytes remaining
+   *         than the segment's size ({@link #info} tells the size; {@code dst} is unchanged)
+   * @throws CorruptDataException if a chunk fails its CRC32C check ({@code dst}'s position is
+   *         unchanged, the bytes after it may have been overwritten)
+   */
+  public SegmentInfo readInto(String name, ByteBuffer dst) {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(dst, "dst");
+    if (dst.isReadOnly()) {
+      throw new InvalidRequestException("cannot read " + name + " into a read-only buffer");
     }
-    return toInfo(name, v);
+    gate.enter();
+    try {
+      LoadedVersion v = pin(name);
+      try {
+        if (v.size() > dst.remaining()) {
+          throw new InvalidRequestException("buffer too small: " + name + " v" + v.info.version() + " has "
+              + v.size() + " bytes, the buffer has " + dst.remaining() + " remaining");
+        }
+        reader.copy(v, dst);
+        return v.info;
+      } finally {
+        unpin(v);
+      }
+    } finally {
+      gate.exit();
+    }
+  }
+
+  /**
+   * Copies the loaded bytes of {@code name} to {@code out}, verifying chunk checksums. The version
+   * being copied stays stored until the copy ends, however slow {@code out} is.
+   */
+  public SegmentInfo readTo(String name, OutputStream out) {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(out, "out");
+    gate.enter();
+    try {
+      LoadedVersion v = pin(name);
+      try {
+        byte[] chunk = new byte[v.largestChunk()];
+        ByteBuffer buf = ByteBuffer.wrap(chunk);
+        for (int i = 0; i < v.chunkCount(); i++) {
+          buf.clear();
+          reader.copyChunk(v, i, buf);
+          out.write(chunk, 0, buf.position());
+        }
+        return v.info;
+      } finally {
+        unpin(v);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      gate.exit();
+    }
   }
 
   /** Removes the local copy of {@code name}; false if there was none. */
-  public synchronized boolean remove(String name) {
-    byte[] old = catalog.remove(name);
+  public boolean remove(String name) {
+    Objects.requireNonNull(name, "name");
+    LoadedVersion old;
+    synchronized (this) {
+      checkOpen();
+      old = catalog.remove(name);
+    }
     if (old == null) {
       return false;
     }
-    free(parse(old));
+    unpin(old);
     return true;
   }
 
   /** Starts loading a version; nothing is visible until {@link Loader#commit()}. */
   public Loader beginLoad(SegmentInfo info) {
+    Objects.requireNonNull(info, "info");
     try {
       SegmentNames.validate(info.name());
     } catch (IllegalArgumentException e) {
       throw new InvalidRequestException(e.getMessage());
     }
+    checkOpen();
     return new Loader(info);
   }
 
-  /** Receives the chunks of one version in order; {@link #close()} without commit drops them. */
+  /**
+   * Receives the chunks of one version in order, from one thread; {@link #close()} without
+   * {@link #commit()} drops them.
+   */
   public final class Loader implements AutoCloseable {
     private final SegmentInfo info;
     private final StoredVersion.Builder version;
-    private final CRC32C crc = new CRC32C();
+    private ByteBuffer stagingBuffer;
+    private int crc;
     private long bytes;
     private boolean committed;
+    private boolean closed;
 
     private Loader(SegmentInfo info) {
       this.info = info;
@@ -146,104 +247,143 @@ public final class LocalStore implements Closeable {
           .setSize(info.size()).setCrc32C(info.crc32c());
     }
 
+    /**
+     * Stores the remaining bytes of {@code data} (its position is not changed) as the next
+     * chunk, after checking them against {@code crc32c}. A direct or array-backed buffer is
+     * read in place; a read-only heap buffer (as the downloader passes) is copied once into a
+     * reused direct buffer.
+     *
+     * @throws CorruptDataException if the bytes do not match {@code crc32c} (nothing is stored)
+     * @throws IllegalStateException if the load was committed or closed
+     */
     public void append(ByteBuffer data, int crc32c) {
-      byte[] b = new byte[data.remaining()];
-      data.duplicate().get(b);
-      if (Crc32c.of(b) != crc32c) {
+      Objects.requireNonNull(data, "data");
+      checkActive();
+      ByteBuffer chunk = data.isDirect() || data.hasArray() ? data : staged(data);
+      int size = chunk.remaining();
+      int actual = Crc32c.of(chunk);
+      if (actual != crc32c) {
         throw new CorruptDataException("chunk " + version.getChunksCount() + " of " + info.name() + " failed its CRC32C check");
       }
-      crc.update(b);
-      bytes += b.length;
-      version.addChunks(store(b, crc32c));
+      crc = version.getChunksCount() == 0 ? actual : Crc32c.combine(crc, actual, size);
+      version.addChunks(store(chunk, crc32c));
+      bytes += size;
     }
 
+    /**
+     * Publishes the version: from now on reads return it, and the version it replaces is freed
+     * once no read uses it.
+     *
+     * @throws CorruptDataException if the bytes appended do not match the size and CRC32C of
+     *         the info given to {@link #beginLoad}
+     * @throws IllegalStateException if the load was already committed or closed
+     */
     public void commit() {
-      if (bytes != info.size() || (int) crc.getValue() != info.crc32c()) {
+      checkActive();
+      if (bytes != info.size() || crc != info.crc32c()) {
         throw new CorruptDataException("loaded bytes of " + info.name() + " do not match its size and CRC32C");
       }
-      byte[] old;
+      LoadedVersion next = new LoadedVersion(info.name(), version.build());
+      LoadedVersion old;
       synchronized (LocalStore.this) {
-        old = catalog.put(info.name(), version.build().toByteArray());
+        checkOpen();
+        old = catalog.put(next);
       }
       committed = true;
       if (old != null) {
-        free(parse(old));
+        unpin(old);
       }
     }
 
     @Override
     public void close() {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      staging.giveBack(stagingBuffer);
+      stagingBuffer = null;
       if (!committed) {
         free(version.build());
       }
     }
+
+    private void checkActive() {
+      if (committed || closed) {
+        throw new IllegalStateException("the load of " + info.name() + " v" + info.version()
+            + " is already " + (committed ? "committed" : "closed"));
+      }
+    }
+
+    /** Copies a buffer that can only be read through its own methods into direct memory. */
+    private ByteBuffer staged(ByteBuffer data) {
+      stagingBuffer = staging.atLeast(stagingBuffer, data.remaining());
+      return stagingBuffer.put(data.duplicate()).flip();
+    }
   }
 
-  private synchronized ChunkRef store(byte[] data, int crc32c) {
+  private synchronized ChunkRef store(ByteBuffer data, int crc32c) {
+    checkOpen();
     try {
-      int volume = volumes.place(data.length);
+      int size = data.remaining();
+      int volume = volumes.place(size);
       long id = nextChunkId++;
       volumes.put(volume, id, data);
-      return ChunkRef.newBuilder().setVolume(volume).setId(id).setSize(data.length).setCrc32C(crc32c).build();
+      return ChunkRef.newBuilder().setVolume(volume).setId(id).setSize(size).setCrc32C(crc32c).build();
     } catch (IOException e) {
       throw new CheckpointException("local store in " + dir + " is full or failing: " + e.getMessage(), e);
     }
   }
 
+  /** Takes a reference to the committed version of {@code name}. */
+  private LoadedVersion pin(String name) {
+    for (;;) {
+      LoadedVersion v = catalog.get(name);
+      if (v == null) {
+        throw notLoaded(name);
+      }
+      if (v.pin()) {
+        return v;
+      }
+      // replaced or removed between the lookup and the pin: the catalog already has what follows
+    }
+  }
+
+  private void unpin(LoadedVersion v) {
+    if (v.unpin()) {
+      free(v.record);
+    }
+  }
+
   private synchronized void free(StoredVersion v) {
+    if (gate.isClosed()) {
+      return; // chunks no committed version refers to are reclaimed at the next open
+    }
     for (ChunkRef ref : v.getChunksList()) {
       volumes.remove(ref.getVolume(), ref.getId());
     }
   }
 
-  /** Removes chunks no committed version refers to (left by a load that never committed). */
-  private synchronized void reclaimOrphans() {
-    Set<Long> live = new HashSet<>();
-    long maxId = -1;
-    for (byte[] value : catalog.values()) {
-      for (ChunkRef ref : parse(value).getChunksList()) {
-        live.add(ref.getId());
-        maxId = Math.max(maxId, ref.getId());
-      }
-    }
-    Set<long[]> orphans = new HashSet<>();
-    long[] max = {maxId};
-    volumes.forEach((volume, id, value) -> {
-      max[0] = Math.max(max[0], id);
-      if (!live.contains(id)) {
-        orphans.add(new long[] {volume, id});
-      }
-    });
-    for (long[] o : orphans) {
-      volumes.remove((int) o[0], o[1]);
-    }
-    nextChunkId = max[0] + 1;
-  }
-
-  private Optional<StoredVersion> record(String name) {
-    byte[] b = catalog.get(name);
-    return b == null ? Optional.empty() : Optional.of(parse(b));
-  }
-
-  private static StoredVersion parse(byte[] b) {
-    try {
-      return StoredVersion.parseFrom(b);
-    } catch (IOException e) {
-      throw new CorruptDataException("local store catalog entry is unreadable: " + e.getMessage());
-    }
-  }
-
-  private static SegmentInfo toInfo(String name, StoredVersion v) {
-    return new SegmentInfo(name, v.getVersion(), v.getRevision(), v.getSize(), v.getCrc32C(), "local");
+  private void checkOpen() {
+    gate.checkOpen();
   }
 
   private static SegmentNotFoundException notLoaded(String name) {
     return new SegmentNotFoundException(name + " has not been loaded into this local store");
   }
 
+  /**
+   * Closes the files. Reads in progress finish first; later calls fail with
+   * {@link IllegalStateException}. Idempotent.
+   */
   @Override
-  public synchronized void close() {
-    volumes.close();
-    catalog.close();
+  public void close() {
+    if (!gate.close()) {
+      return;
+    }
+    synchronized (this) {
+      volumes.close();
+      catalog.close();
+    }
   }
 }

@@ -4,6 +4,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
@@ -68,10 +69,16 @@ import org.slf4j.LoggerFactory;
  * space accordingly. Defaults: {@link VolumeSpec#defaults()} (64 MiB volumes, 16 KiB minimum
  * charge, 1 MiB values).
  *
+ * <h2>Entry checksums</h2>
+ * By default Chronicle keeps a checksum of every entry, so that its recovery can tell torn
+ * entries after a crash; it costs a second pass over every value put. A store that checks its
+ * own checksum of every value it reads may open with {@link EntryChecksums#OFF} (the client's
+ * local store does).
+ *
  * <h2>Threads</h2>
  * Writers ({@link #place}, {@link #put}, {@link #remove}, {@link #ensureVolumes}, {@link #clear},
- * {@link #close}) are serialized. {@link #get} and {@link #forEach} may run concurrently with
- * {@code put} and {@code remove}, but not with {@code clear} or {@code close}.
+ * {@link #close}) are serialized. {@link #get}, {@link #read} and {@link #forEach} may run
+ * concurrently with {@code put} and {@code remove}, but not with {@code clear} or {@code close}.
  */
 public final class ChunkVolumes implements Closeable {
   private static final Logger LOG = LoggerFactory.getLogger(ChunkVolumes.class);
@@ -84,9 +91,13 @@ public final class ChunkVolumes implements Closeable {
   private final FileChannel lockChannel;
   private volatile Volume[] volumes;
   private boolean closed;
+  private final ValueSource source = new ValueSource();
 
-  private ChunkVolumes(Path dir, String prefix, VolumeSpec spec, Volume[] volumes, boolean recovered,
-                         FileChannel lockChannel) {
+  private final EntryChecksums checksums;
+
+  private ChunkVolumes(Path dir, String prefix, VolumeSpec spec, EntryChecksums checksums, Volume[] volumes,
+                       boolean recovered, FileChannel lockChannel) {
+    this.checksums = checksums;
     this.lockChannel = lockChannel;
     this.dir = dir;
     this.prefix = prefix;
@@ -105,7 +116,16 @@ public final class ChunkVolumes implements Closeable {
    *         0..n-1, or the directory was created with another volumeBytes or minChargeBytes
    */
   public static ChunkVolumes open(Path dir, String prefix, VolumeSpec spec) throws IOException {
-    return open(dir, prefix, spec, false);
+    return open(dir, prefix, spec, EntryChecksums.ON, false);
+  }
+
+  /**
+   * Opens like {@link #open(Path, String, VolumeSpec)}; volume files created from now on keep
+   * Chronicle entry checksums or not as {@code checksums} says (existing files keep theirs).
+   */
+  public static ChunkVolumes open(Path dir, String prefix, VolumeSpec spec, EntryChecksums checksums)
+      throws IOException {
+    return open(dir, prefix, spec, checksums, false);
   }
 
   /**
@@ -115,10 +135,11 @@ public final class ChunkVolumes implements Closeable {
    * the Raft log is the source of truth).
    */
   public static ChunkVolumes recover(Path dir, String prefix, VolumeSpec spec) throws IOException {
-    return open(dir, prefix, spec, true);
+    return open(dir, prefix, spec, EntryChecksums.ON, true);
   }
 
-  private static ChunkVolumes open(Path dir, String prefix, VolumeSpec spec, boolean recover) throws IOException {
+  private static ChunkVolumes open(Path dir, String prefix, VolumeSpec spec, EntryChecksums checksums,
+      boolean recover) throws IOException {
     if (prefix == null || !PREFIX.matcher(prefix).matches()) {
       throw new IllegalArgumentException("invalid volume prefix \"" + prefix
           + "\": use 1-100 characters of [A-Za-z0-9._-]");
@@ -126,14 +147,15 @@ public final class ChunkVolumes implements Closeable {
     Files.createDirectories(dir);
     FileChannel lock = lock(dir, prefix);
     try {
-      return open(dir, prefix, spec, recover, lock);
+      return open(dir, prefix, spec, checksums, recover, lock);
     } catch (IOException | RuntimeException e) {
       lock.close();
       throw e;
     }
   }
 
-  private static ChunkVolumes open(Path dir, String prefix, VolumeSpec spec, boolean recover, FileChannel lock)
+  private static ChunkVolumes open(Path dir, String prefix, VolumeSpec spec, EntryChecksums checksums,
+      boolean recover, FileChannel lock)
       throws IOException {
     checkSpecFile(dir, prefix, spec);
     Path marker = dir.resolve(prefix + ".open");
@@ -151,7 +173,7 @@ public final class ChunkVolumes implements Closeable {
           throw new IOException("volume files in " + dir + " are not numbered 0.." + (volumes.length - 1)
               + ": " + volumeFile(dir, prefix, i).getFileName() + " is missing (found " + files.values() + ")");
         }
-        volumes[i] = Volume.open(i, f.toFile(), spec, prefix + "-" + i, doRecover);
+        volumes[i] = Volume.open(i, f.toFile(), spec, checksums, prefix + "-" + i, doRecover);
       }
       Files.writeString(marker, "open\n");
     } catch (IOException | RuntimeException e) {
@@ -162,7 +184,7 @@ public final class ChunkVolumes implements Closeable {
       }
       throw e;
     }
-    return new ChunkVolumes(dir, prefix, spec, volumes, doRecover, lock);
+    return new ChunkVolumes(dir, prefix, spec, checksums, volumes, doRecover, lock);
   }
 
   /** The geometry of the volumes. */
@@ -239,7 +261,7 @@ public final class ChunkVolumes implements Closeable {
       int i = volumes.length;
       Path f = volumeFile(dir, prefix, i);
       Files.deleteIfExists(f); // a leftover of an interrupted clear() is not part of the store
-      Volume v = Volume.open(i, f.toFile(), spec, prefix + "-" + i, false);
+      Volume v = Volume.open(i, f.toFile(), spec, checksums, prefix + "-" + i, false);
       Volume[] next = Arrays.copyOf(volumes, i + 1);
       next[i] = v;
       volumes = next;
@@ -256,14 +278,42 @@ public final class ChunkVolumes implements Closeable {
    *         with {@link #place})
    */
   public synchronized void put(int volume, long id, byte[] value) {
+    put(volume, id, ByteBuffer.wrap(value));
+  }
+
+  /**
+   * Stores the remaining bytes of {@code value} (its position is not changed) under {@code id}
+   * in volume {@code volume}, replacing any value stored under that id there. A direct buffer is
+   * copied into the volume in one bulk copy; a heap buffer is staged in a reused direct buffer
+   * first. Otherwise as {@link #put(int, long, byte[])}.
+   */
+  public synchronized void put(int volume, long id, ByteBuffer value) {
     checkOpen();
-    checkValueSize(value.length);
-    volume(volume).put(id, value);
+    int size = value.remaining();
+    checkValueSize(size);
+    Volume v = volume(volume);
+    v.put(id, source.of(value), size);
   }
 
   /** Returns a copy of the value stored under {@code id} in {@code volume}, or null if absent. */
   public byte[] get(int volume, long id) {
     return volume(volume).get(id);
+  }
+
+  /**
+   * Copies the value stored under {@code id} in {@code volume} into {@code dst} at its position,
+   * advancing the position by the value's size, without an intermediate copy; returns the size,
+   * or -1 if there is no such value (then {@code dst} is unchanged). May run concurrently with
+   * {@link #put} and {@link #remove}: a value replaced or removed meanwhile is copied whole
+   * (before the change) or not at all.
+   *
+   * @throws java.nio.BufferOverflowException if the value is larger than {@code dst.remaining()}
+   *         ({@code dst} is unchanged)
+   * @throws java.nio.ReadOnlyBufferException if {@code dst} is read-only
+   * @throws IndexOutOfBoundsException if the volume does not exist
+   */
+  public int read(int volume, long id, ByteBuffer dst) {
+    return volume(volume).read(id, dst);
   }
 
   /** Removes the value under {@code id} in {@code volume}, freeing its room; returns whether there was one. */
@@ -339,6 +389,7 @@ public final class ChunkVolumes implements Closeable {
       return;
     }
     closed = true;
+    source.release();
     Volume[] vs = volumes;
     volumes = new Volume[0];
     for (Volume v : vs) {

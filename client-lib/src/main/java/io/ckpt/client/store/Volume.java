@@ -2,7 +2,14 @@ package io.ckpt.client.store;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.BufferOverflowException;
+import java.nio.ByteBuffer;
+import java.nio.ReadOnlyBufferException;
 import java.util.Arrays;
+import net.openhft.chronicle.bytes.BytesStore;
+import net.openhft.chronicle.bytes.RandomDataInput;
+import net.openhft.chronicle.core.Jvm;
+import net.openhft.chronicle.hash.Data;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.ChronicleMapBuilder;
 import net.openhft.chronicle.map.ExternalMapQueryContext;
@@ -33,15 +40,18 @@ final class Volume {
   /**
    * Opens (or creates) a volume file and recomputes its accounting by iterating its entries.
    *
+   * @param checksums whether a new file keeps Chronicle entry checksums (an existing file keeps its own)
    * @param recover whether to open with {@code recoverPersistedTo} (after a crash)
    */
-  static Volume open(int index, File file, VolumeSpec spec, String name, boolean recover) throws IOException {
+  static Volume open(int index, File file, VolumeSpec spec, EntryChecksums checksums, String name, boolean recover)
+      throws IOException {
     ChronicleMapBuilder<Long, byte[]> builder = ChronicleMap.of(Long.class, byte[].class)
         .name(name)
         .entries(spec.entriesPerVolume())
         .averageValueSize(spec.minChargeBytes())
         .actualSegments(1)
         .maxBloatFactor(MAX_BLOAT_FACTOR)
+        .checksumEntries(checksums == EntryChecksums.ON)
         .putReturnsNull(true)
         .removeReturnsNull(true)
         // Owners close their maps; Chronicle's exit hook would close them under a node still stopping.
@@ -85,29 +95,69 @@ final class Volume {
         && entries - freedEntries + 1 <= spec.entriesPerVolume();
   }
 
-  void put(long id, byte[] value) {
+  /**
+   * Stores {@code size} bytes of native memory at {@code value} (see {@link ValueSource}) under
+   * {@code id}, replacing any value stored under it.
+   */
+  void put(long id, BytesStore<?, ?> value, int size) {
     try (ExternalMapQueryContext<Long, byte[], ?> c = map.queryContext(id)) {
       c.updateLock().lock();
       MapEntry<Long, byte[]> old = c.entry();
       long freed = old == null ? 0 : spec.chargeOf(valueSize(old));
       int freedEntries = old == null ? 0 : 1;
-      if (!hasRoom(value.length, freed, freedEntries)) {
-        throw new IllegalStateException("volume " + index + " has no room for a value of " + value.length
+      if (!hasRoom(size, freed, freedEntries)) {
+        throw new IllegalStateException("volume " + index + " has no room for a value of " + size
             + " bytes (" + chargedBytes + " of " + spec.usableBytes() + " bytes and " + entries + " of "
             + spec.entriesPerVolume() + " entries used): choose the volume with place()");
       }
+      Data<byte[]> data = c.wrapValueBytesAsData(value, 0, size);
       if (old != null) {
-        c.replaceValue(old, c.wrapValueAsData(value));
+        c.replaceValue(old, data);
       } else {
-        c.insert(c.absentEntry(), c.wrapValueAsData(value));
+        c.insert(c.absentEntry(), data);
       }
-      chargedBytes += spec.chargeOf(value.length) - freed;
+      chargedBytes += spec.chargeOf(size) - freed;
       entries += 1 - freedEntries;
     }
   }
 
   byte[] get(long id) {
     return map.get(id);
+  }
+
+  /**
+   * Copies the value under {@code id} into {@code dst} at its position, advancing it; returns
+   * the value's size, or -1 (and leaves {@code dst} unchanged) if there is none. Holds the
+   * entry's read lock while it copies, so a concurrent put or remove of the same id is seen
+   * whole or not at all.
+   *
+   * @throws BufferOverflowException if the value does not fit in {@code dst} (left unchanged)
+   * @throws ReadOnlyBufferException if {@code dst} is read-only
+   */
+  int read(long id, ByteBuffer dst) {
+    if (dst.isReadOnly()) {
+      throw new ReadOnlyBufferException();
+    }
+    try (ExternalMapQueryContext<Long, byte[], ?> c = map.queryContext(id)) {
+      MapEntry<Long, byte[]> e = c.entry();
+      if (e == null) {
+        return -1;
+      }
+      Data<byte[]> value = e.value();
+      int size = Math.toIntExact(value.size());
+      int pos = dst.position();
+      if (size > dst.limit() - pos) {
+        throw new BufferOverflowException();
+      }
+      RandomDataInput in = value.bytes();
+      if (dst.hasArray()) {
+        in.read(value.offset(), dst.array(), dst.arrayOffset() + pos, size);
+      } else {
+        in.nativeRead(value.offset(), Jvm.address(dst) + pos, size);
+      }
+      dst.position(pos + size);
+      return size;
+    }
   }
 
   boolean remove(long id) {

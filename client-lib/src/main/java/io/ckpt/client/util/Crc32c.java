@@ -47,7 +47,8 @@ public final class Crc32c {
   /**
    * Returns the CRC32C of the concatenation A||B, given {@code crcA} = CRC32C(A),
    * {@code crcB} = CRC32C(B) and {@code lenB} = the length of B in bytes. Runs in
-   * O(log lenB) time (the zlib {@code crc32_combine} algorithm with the Castagnoli polynomial).
+   * O(log lenB) time and allocates nothing: CRC32C(A||B) = CRC32C(B) xor (CRC32C(A) times
+   * x^(8 lenB)) modulo the polynomial, with x^(8 lenB) built from a table of x^(2^k).
    *
    * @throws IllegalArgumentException if {@code lenB} is negative
    */
@@ -58,53 +59,45 @@ public final class Crc32c {
     if (lenB == 0) {
       return crcA;
     }
-    long[] even = new long[32]; // operator for an even power of two zero bits
-    long[] odd = new long[32];  // operator for an odd power of two zero bits
-    odd[0] = POLY;              // operator for one zero bit
-    long row = 1;
-    for (int n = 1; n < 32; n++) {
-      odd[n] = row;
-      row <<= 1;
-    }
-    square(even, odd); // two zero bits
-    square(odd, even); // four zero bits
-    long c = crcA & 0xFFFFFFFFL;
-    long len = lenB;
-    // apply len zero bytes to crcA (the first squaring yields the operator for one zero byte)
-    do {
-      square(even, odd);
-      if ((len & 1) != 0) {
-        c = times(even, c);
-      }
-      len >>>= 1;
-      if (len == 0) {
-        break;
-      }
-      square(odd, even);
-      if ((len & 1) != 0) {
-        c = times(odd, c);
-      }
-      len >>>= 1;
-    } while (len != 0);
-    return (int) (c ^ (crcB & 0xFFFFFFFFL));
+    return multiply(xToThe8n(lenB), crcA) ^ crcB;
   }
 
-  private static long times(long[] mat, long vec) {
-    long sum = 0;
-    int i = 0;
-    while (vec != 0) {
-      if ((vec & 1) != 0) {
-        sum ^= mat[i];
-      }
-      vec >>>= 1;
-      i++;
+  /**
+   * {@code X_2K[k]} = x^(2^k) modulo the polynomial, for k = 0..66 (enough for x^(8 n) with any
+   * non-negative long n), in the reflected bit order of the CRC: the top bit is x^0.
+   */
+  private static final int[] X_2K = new int[67];
+
+  static {
+    X_2K[0] = 1 << 30; // x^1
+    for (int k = 1; k < X_2K.length; k++) {
+      X_2K[k] = multiply(X_2K[k - 1], X_2K[k - 1]);
     }
-    return sum;
   }
 
-  private static void square(long[] square, long[] mat) {
-    for (int n = 0; n < 32; n++) {
-      square[n] = times(mat, mat[n]);
+  /** x^(8 n) modulo the polynomial. */
+  private static int xToThe8n(long n) {
+    int p = 1 << 31; // x^0
+    for (int k = 3; n != 0; n >>>= 1, k++) {
+      if ((n & 1) != 0) {
+        p = multiply(X_2K[k], p);
+      }
     }
+    return p;
+  }
+
+  /** a times b modulo the polynomial (both in the reflected bit order). */
+  private static int multiply(int a, int b) {
+    int product = 0;
+    for (int m = 1 << 31; m != 0; m >>>= 1) {
+      if ((a & m) != 0) {
+        product ^= b;
+        if ((a & (m - 1)) == 0) {
+          break;
+        }
+      }
+      b = (b & 1) != 0 ? (b >>> 1) ^ (int) POLY : b >>> 1;
+    }
+    return product;
   }
 }

@@ -4,9 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.nio.BufferOverflowException;
+import java.nio.ByteBuffer;
+import java.nio.ReadOnlyBufferException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -342,5 +346,78 @@ class ChunkVolumesTest {
     assertThat(VolumeSpec.defaults().entriesPerVolume()).isEqualTo(4096);
     assertThat(VolumeSpec.defaults().chargeOf(1)).isEqualTo((16 << 10) + 1024);
     assertThat(VolumeSpec.defaults().capacityBytes()).isEqualTo(4L << 30);
+  }
+
+  @Test
+  void volumesWithoutEntryChecksumsStoreAlikeAndFilesKeepTheirSetting() throws IOException {
+    byte[] a = bytes(MIB, 21);
+    byte[] b = bytes(5000, 22);
+    try (ChunkVolumes v = ChunkVolumes.open(dir, "t", TINY, EntryChecksums.OFF)) {
+      v.put(v.place(a.length), 1L, a);
+    }
+    try (ChunkVolumes v = ChunkVolumes.open(dir, "t", TINY)) { // a file made without checksums, opened with
+      assertThat(v.get(0, 1L)).isEqualTo(a);
+      v.put(0, 2L, b);
+    }
+    try (ChunkVolumes v = ChunkVolumes.recover(dir, "t", TINY)) {
+      assertThat(v.get(0, 1L)).isEqualTo(a);
+      assertThat(v.get(0, 2L)).isEqualTo(b);
+    }
+  }
+
+  @Test
+  void readCopiesStraightIntoHeapAndDirectBuffers() throws IOException {
+    byte[] a = bytes(70_000, 23);
+    try (ChunkVolumes v = ChunkVolumes.open(dir, "t", VolumeSpec.small())) {
+      v.put(v.place(a.length), 5L, ByteBuffer.allocateDirect(a.length).put(a).flip());
+      for (ByteBuffer dst : new ByteBuffer[] {ByteBuffer.allocate(a.length + 3), ByteBuffer.allocateDirect(a.length + 3)}) {
+        dst.position(3);
+        assertThat(v.read(0, 5L, dst)).isEqualTo(a.length);
+        assertThat(dst.position()).isEqualTo(a.length + 3);
+        byte[] got = new byte[a.length];
+        dst.position(3);
+        dst.get(got);
+        assertThat(got).isEqualTo(a);
+      }
+      ByteBuffer small = ByteBuffer.allocate(a.length - 1);
+      assertThatThrownBy(() -> v.read(0, 5L, small)).isInstanceOf(BufferOverflowException.class);
+      assertThat(small.position()).isZero();
+      assertThat(v.read(0, 6L, ByteBuffer.allocate(10))).isEqualTo(-1);
+      assertThatThrownBy(() -> v.read(0, 5L, ByteBuffer.allocate(a.length).asReadOnlyBuffer()))
+          .isInstanceOf(ReadOnlyBufferException.class);
+      // a heap window: only position..limit is stored, the buffer is left as it was
+      ByteBuffer window = ByteBuffer.wrap(a, 100, 1000);
+      v.put(0, 7L, window);
+      assertThat(window.position()).isEqualTo(100);
+      assertThat(v.get(0, 7L)).isEqualTo(Arrays.copyOfRange(a, 100, 1100));
+    }
+  }
+
+  @Test
+  void putsFromDifferentThreadsInTurn() throws Exception {
+    // writers are serialized but may be any thread (a state machine's apply, a load, a restore)
+    try (ChunkVolumes v = ChunkVolumes.open(dir, "t", VolumeSpec.small())) {
+      int volume = v.place(20_000);
+      List<byte[]> values = new ArrayList<>();
+      for (int i = 0; i < 6; i++) {
+        byte[] value = bytes(10_000 + i, 30 + i);
+        values.add(value);
+        long id = i;
+        Thread t = new Thread(() -> {
+          if (id % 3 == 0) {
+            v.put(volume, id, value);
+          } else if (id % 3 == 1) {
+            v.put(volume, id, ByteBuffer.wrap(value).asReadOnlyBuffer());
+          } else {
+            v.put(volume, id, ByteBuffer.allocateDirect(value.length).put(value).flip());
+          }
+        });
+        t.start();
+        t.join();
+      }
+      for (int i = 0; i < 6; i++) {
+        assertThat(v.get(volume, i)).isEqualTo(values.get(i));
+      }
+    }
   }
 }

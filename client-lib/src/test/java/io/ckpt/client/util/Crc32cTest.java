@@ -74,6 +74,22 @@ class Crc32cTest {
   }
 
   @Test
+  void combineIsAssociativeForLengthsBeyondWhatCanBeHashedDirectly() {
+    // CRC(A||B||C) folded as (A||B)||C and A||(B||C) must agree, whatever the lengths
+    Random r = new Random(11);
+    for (int i = 0; i < 200; i++) {
+      int a = r.nextInt();
+      int b = r.nextInt();
+      int c = r.nextInt();
+      long lenB = 1 + (r.nextLong() >>> (2 + r.nextInt(61))); // a CRC of empty bytes is 0: random CRCs need lengths >= 1
+      long lenC = 1 + (r.nextLong() >>> (2 + r.nextInt(61)));
+      assertThat(Crc32c.combine(Crc32c.combine(a, b, lenB), c, lenC))
+          .as("lenB %d lenC %d", lenB, lenC)
+          .isEqualTo(Crc32c.combine(a, Crc32c.combine(b, c, lenC), lenB + lenC));
+    }
+  }
+
+  @Test
   void combineRejectsNegativeLength() {
     assertThatThrownBy(() -> Crc32c.combine(0, 0, -1)).isInstanceOf(IllegalArgumentException.class);
   }
