@@ -224,7 +224,8 @@ public final class MarkdownReport {
       n.add("only " + r.ops() + " ops");
     }
     if (r.writeLatency() != null) {
-      n.add("writes: " + r.writeOps() + ", p99 " + Fmt.num(r.writeLatency().p99Ms()) + " ms");
+      n.add("writes: " + r.writeOps() + " of " + r.ops() + " ops in the window, p99 " + Fmt.num(r.writeLatency().p99Ms())
+          + " ms");
     }
     if (r.reason() != null) {
       n.add(r.reason());
