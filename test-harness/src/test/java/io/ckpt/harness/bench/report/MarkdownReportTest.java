@@ -58,7 +58,7 @@ class MarkdownReportTest {
         "| etcd | processes | 64 MiB | 1 | | | | | | | | | | | skipped: a 64 MiB value exceeds etcd's limit of 1.5 MiB |",
         "| ratis | jvm | 1 KiB | 1 | | | | | | | | | | | skipped: ratis does not support read linearizable |",
         "| etcd | processes | 1 KiB | 1 | | | | | | | | | | | **failed**: the target did not start: etcd: not found |",
-        "**3 errors** of 403 calls (first: UnavailableException: timed out); writes: 40, p99 1,200 ms",
+        "**3 errors** of 403 calls (first: UnavailableException: timed out); writes: 40 of 400 ops in the window, p99 1,200 ms",
         "| etcd | processes | etcd 3.4.23, 3 processes |")
         .doesNotContain("### Run r1", "| 100 | 0.10 |", "## read-stale");
     assertThat(md.indexOf("## write")).isLessThan(md.indexOf("## read:")).isLessThan(md.indexOf("## mixed"));
