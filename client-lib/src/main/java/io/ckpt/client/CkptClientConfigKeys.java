@@ -46,10 +46,11 @@ public final class CkptClientConfigKeys {
   /**
    * Group-commit entries outstanding at once. Puts that arrive while all are outstanding wait
    * and go together in the next one: fewer means larger groups (more throughput per CPU) and
-   * more waiting; an idle client sends a put at once.
+   * more waiting; an idle client sends a put at once. Two keeps the log busy (one entry
+   * replicates while the next fills) with the largest groups: docs/benchmarks.md has the sweep.
    */
   public static final String GROUP_COMMIT_IN_FLIGHT_KEY = "ckpt.client.group-commit.in-flight";
-  public static final int GROUP_COMMIT_IN_FLIGHT_DEFAULT = 4;
+  public static final int GROUP_COMMIT_IN_FLIGHT_DEFAULT = 2;
 
   static Duration requirePositive(String key, Duration d) {
     if (d == null || d.isNegative() || d.isZero()) {

@@ -616,7 +616,19 @@ public final class CheckpointStateMachine extends BaseStateMachine {
     }
   }
 
+  /**
+   * Parses an entry from one copy of its bytes: the payload fields alias that copy (owned here,
+   * never changed) instead of being copied again, which halves the copying of a 1 MiB chunk.
+   */
   private static LogEntry parseEntry(ByteString data) throws InvalidProtocolBufferException {
-    return LogEntry.parseFrom(data.asReadOnlyByteBuffer());
+    com.google.protobuf.CodedInputStream in = com.google.protobuf.CodedInputStream.newInstance(data.toByteArray());
+    in.enableAliasing(true);
+    try {
+      return LogEntry.parseFrom(in);
+    } catch (InvalidProtocolBufferException e) {
+      throw e;
+    } catch (IOException e) {
+      throw new InvalidProtocolBufferException(e);
+    }
   }
 }

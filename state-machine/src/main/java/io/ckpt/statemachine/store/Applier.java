@@ -1,5 +1,6 @@
 package io.ckpt.statemachine.store;
 
+import com.google.protobuf.ByteString;
 import io.ckpt.client.util.Crc32c;
 import io.ckpt.client.util.SegmentNames;
 import io.ckpt.protocol.AbortEntry;
@@ -63,23 +64,23 @@ final class Applier {
   }
 
   private WriteReply put(long revision, PutEntry put) throws IOException {
-    byte[] data = put.getData().toByteArray();
+    ByteString data = put.getData();
     Optional<WriteReply> invalid = checkName(put.getName())
-        .or(() -> data.length > store.settings().maxChunkBytes()
-            ? Optional.of(error(Status.TOO_LARGE, "entry of " + data.length + " bytes exceeds the chunk limit")) : Optional.empty())
-        .or(() -> Crc32c.of(data) != put.getCrc32C()
+        .or(() -> data.size() > store.settings().maxChunkBytes()
+            ? Optional.of(error(Status.TOO_LARGE, "entry of " + data.size() + " bytes exceeds the chunk limit")) : Optional.empty())
+        .or(() -> Crc32c.of(data.asReadOnlyByteBuffer()) != put.getCrc32C()
             ? Optional.of(error(Status.CORRUPT, put.getName() + ": data does not match its CRC32C")) : Optional.empty());
     if (invalid.isPresent()) {
       return invalid.get();
     }
     Optional<SegmentRecord> current = store.catalog().segment(put.getName());
     Optional<WriteReply> conflict = checkCondition(put.getName(), current, put.getCondition())
-        .or(() -> checkSize(put.getName(), current, data.length));
+        .or(() -> checkSize(put.getName(), current, data.size()));
     if (conflict.isPresent()) {
       return conflict.get();
     }
-    List<ChunkRef> chunks = data.length == 0 ? List.of() : List.of(store.storeChunk(data, put.getCrc32C()));
-    return publish(revision, put.getName(), current, chunks, data.length, put.getCrc32C());
+    List<ChunkRef> chunks = data.isEmpty() ? List.of() : List.of(store.storeChunk(data, put.getCrc32C()));
+    return publish(revision, put.getName(), current, chunks, data.size(), put.getCrc32C());
   }
 
   /**
@@ -113,14 +114,14 @@ final class Applier {
     if (badName.isPresent()) {
       return badName.get();
     }
-    byte[] data = chunk.getData().toByteArray();
-    if (data.length == 0 || data.length > store.settings().maxChunkBytes()) {
-      return error(Status.INVALID, "chunk of " + data.length + " bytes (must be 1.." + store.settings().maxChunkBytes() + ")");
+    ByteString data = chunk.getData();
+    if (data.size() == 0 || data.size() > store.settings().maxChunkBytes()) {
+      return error(Status.INVALID, "chunk of " + data.size() + " bytes (must be 1.." + store.settings().maxChunkBytes() + ")");
     }
     if (chunk.getIndex() >= StoreSettings.MAX_CHUNKS_PER_VERSION) {
       return error(Status.TOO_LARGE, chunk.getName() + ": more than " + StoreSettings.MAX_CHUNKS_PER_VERSION + " chunks");
     }
-    if (Crc32c.of(data) != chunk.getCrc32C()) {
+    if (Crc32c.of(data.asReadOnlyByteBuffer()) != chunk.getCrc32C()) {
       return error(Status.CORRUPT, "chunk " + chunk.getIndex() + " of " + chunk.getName() + " does not match its CRC32C");
     }
     Optional<StagedUpload> staged = store.catalog().upload(chunk.getUploadId());
@@ -140,12 +141,12 @@ final class Applier {
       return error(Status.INVALID, "chunk " + chunk.getIndex() + " of upload " + chunk.getUploadId()
           + " arrived before chunk " + upload.getChunksCount());
     }
-    if (upload.getBytes() + data.length > store.settings().maxSegmentBytes()) {
+    if (upload.getBytes() + data.size() > store.settings().maxSegmentBytes()) {
       return error(Status.TOO_LARGE, chunk.getName() + " exceeds the maximum segment size " + store.settings().maxSegmentBytes());
     }
     ChunkRef ref = store.storeChunk(data, chunk.getCrc32C());
-    StagedUpload updated = upload.toBuilder().addChunks(ref).setBytes(upload.getBytes() + data.length)
-        .setCrc32C(Crc32c.combine(upload.getCrc32C(), chunk.getCrc32C(), data.length))
+    StagedUpload updated = upload.toBuilder().addChunks(ref).setBytes(upload.getBytes() + data.size())
+        .setCrc32C(Crc32c.combine(upload.getCrc32C(), chunk.getCrc32C(), data.size()))
         .setLastRevision(revision).build();
     store.catalog().putUpload(updated);
     return WriteReply.newBuilder().setStagedChunks(updated.getChunksCount()).build();

@@ -1,6 +1,8 @@
 package io.ckpt.statemachine.store;
 
+import com.google.protobuf.ByteString;
 import io.ckpt.client.store.ChunkVolumes;
+import io.ckpt.client.store.EntryChecksums;
 import io.ckpt.protocol.ChunkRef;
 import io.ckpt.protocol.LogEntry;
 import io.ckpt.protocol.Query;
@@ -58,7 +60,10 @@ public final class SegmentStore implements Closeable {
     }
     Catalog catalog = Catalog.open(dir.resolve(CATALOG_FILE), settings.catalogEntries());
     try {
-      return new SegmentStore(dir, settings, catalog, ChunkVolumes.open(dir, "chunks", settings.volumes()));
+      // No Chronicle entry checksums: a store not sealed on a clean close is rebuilt, never
+      // recovered entry by entry, and every chunk read checks the chunk's own CRC32C.
+      return new SegmentStore(dir, settings, catalog,
+          ChunkVolumes.open(dir, "chunks", settings.volumes(), EntryChecksums.OFF));
     } catch (IOException | RuntimeException e) {
       catalog.close();
       throw e;
@@ -231,19 +236,19 @@ public final class SegmentStore implements Closeable {
   }
 
   /** Stores one chunk; deterministic placement and id. */
-  ChunkRef storeChunk(byte[] data, int crc32c) throws IOException {
+  ChunkRef storeChunk(ByteString data, int crc32c) throws IOException {
     int volume;
     try {
-      volume = volumes.place(data.length); // may create a volume file: the only write here that needs new disk
+      volume = volumes.place(data.size()); // may create a volume file: the only write here that needs new disk
     } catch (io.ckpt.client.store.VolumeFullException e) {
       throw e;
     } catch (IOException e) {
       throw new NoRoomForVolumeException(e);
     }
     long id = state.getNextChunkId();
-    volumes.put(volume, id, data);
+    volumes.put(volume, id, data.asReadOnlyByteBuffer());
     state = state.toBuilder().setNextChunkId(id + 1).build();
-    return ChunkRef.newBuilder().setVolume(volume).setId(id).setSize(data.length).setCrc32C(crc32c).build();
+    return ChunkRef.newBuilder().setVolume(volume).setId(id).setSize(data.size()).setCrc32C(crc32c).build();
   }
 
   void freeChunks(List<ChunkRef> refs) {
