@@ -149,15 +149,10 @@ final class TmpfsCluster implements AutoCloseable {
     return Long.parseLong(inNamespace(id, "df -B1 --output=avail \"$0\" | tail -1").trim());
   }
 
-  /**
-   * Fills node {@code id}'s tmpfs with a filler file until only {@code leave} bytes are free. The
-   * node may write between reading the free space and allocating it, so a refused allocation is
-   * tried again with the space then free.
-   */
+  /** Fills node {@code id}'s tmpfs with a filler file until only {@code leave} bytes are free. */
   void fill(String id, long leave) {
-    inNamespace(id, "for try in 1 2 3 4 5; do rm -f \"$0/filler\"; avail=$(df -B1 --output=avail \"$0\" | tail -1); "
-        + "size=$((avail - " + leave + ")); if [ $size -le 0 ] || fallocate -l $size \"$0/filler\"; then exit 0; fi; "
-        + "done; exit 1");
+    inNamespace(id, "rm -f \"$0/filler\"; avail=$(df -B1 --output=avail \"$0\" | tail -1); "
+        + "size=$((avail - " + leave + ")); if [ $size -gt 0 ]; then fallocate -l $size \"$0/filler\"; fi");
   }
 
   /** Removes the filler file: the space is back. */

@@ -44,6 +44,11 @@ final class CopyReplica implements Closeable {
     return server.getLocalPort();
   }
 
+  /** Whether this replica stopped listening (its port may then belong to someone else). */
+  boolean closed() {
+    return server.isClosed();
+  }
+
   private void accept() {
     while (!server.isClosed()) {
       try {
