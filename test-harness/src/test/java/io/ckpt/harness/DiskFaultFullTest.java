@@ -89,6 +89,9 @@ class DiskFaultFullTest {
         data.put("full/seg" + i, WriteReadTest.bytes(1 << 20, i));
         client.put("full/seg" + i, data.get("full/seg" + i));
       }
+      // Every node applied them (its chunk volume exists) before its disk is filled: a node still
+      // creating its volume file while the filler is allocated would make the filler fail instead.
+      assertEveryNodeServesExactly(client, data);
       for (String node : NODES) {
         cluster.fill(node, 256 << 10);
       }
@@ -131,11 +134,21 @@ class DiskFaultFullTest {
       Map<String, byte[]> data = new LinkedHashMap<>();
       client.put("full/first", WriteReadTest.bytes(1000, 1));
       data.put("full/first", WriteReadTest.bytes(1000, 1));
+      // Two thirds of the follower's first volume (3 MB usable of 4 MB) is charged before its disk
+      // fills, so the writes after the fill need a new volume long before the follower's log has
+      // used the room left for it. Five segments, three versions retained: nothing is freed yet.
+      for (int i = 0; i < 8; i++) {
+        byte[] b = WriteReadTest.bytes(256 << 10, 100 + i);
+        client.put("full/more" + (i % 5), b);
+        data.put("full/more" + (i % 5), b);
+      }
+      // The follower applied them (its volume file exists) before the filler takes the space.
+      assertEveryNodeServesExactly(client, data);
       // Room for the log, not for another 4 MB chunk volume.
       cluster.fill(follower, 3584L << 10);
 
       // The group keeps accepting writes (a majority has room) until the follower needs a new volume.
-      for (int i = 0; i < 40 && !cluster.log(follower).contains("cannot apply log entry"); i++) {
+      for (int i = 8; i < 40 && !cluster.log(follower).contains("cannot apply log entry"); i++) {
         byte[] b = WriteReadTest.bytes(256 << 10, 100 + i);
         client.put("full/more" + (i % 5), b);
         data.put("full/more" + (i % 5), b);
