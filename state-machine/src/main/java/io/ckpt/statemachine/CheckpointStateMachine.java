@@ -623,12 +623,6 @@ public final class CheckpointStateMachine extends BaseStateMachine {
   private static LogEntry parseEntry(ByteString data) throws InvalidProtocolBufferException {
     com.google.protobuf.CodedInputStream in = com.google.protobuf.CodedInputStream.newInstance(data.toByteArray());
     in.enableAliasing(true);
-    try {
-      return LogEntry.parseFrom(in);
-    } catch (InvalidProtocolBufferException e) {
-      throw e;
-    } catch (IOException e) {
-      throw new InvalidProtocolBufferException(e);
-    }
+    return LogEntry.parser().parseFrom(in);
   }
 }

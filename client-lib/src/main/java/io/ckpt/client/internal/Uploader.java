@@ -39,7 +39,6 @@ public final class Uploader {
   private final RaftTransport transport;
   private final int chunkSize;
   private final Semaphore inFlight;
-  private final int inFlightPermits;
   private final String uploadPrefix = UUID.randomUUID().toString();
   private final AtomicLong uploadSeq = new AtomicLong();
   private final GroupCommit groupCommit;
@@ -52,8 +51,8 @@ public final class Uploader {
     this.groupCommit = new GroupCommit(transport, g.maxBytes(), g.inFlight());
     this.groupCommitPutBytes = g.enabled() ? g.maxPutBytes() : -1;
     this.chunkSize = transport.settings().chunkSize();
-    this.inFlightPermits = (int) Math.min(Integer.MAX_VALUE, Math.max(chunkSize, transport.settings().maxInFlightBytes()));
-    this.inFlight = new Semaphore(inFlightPermits);
+    // At least one chunk, so every acquire can succeed.
+    this.inFlight = new Semaphore((int) Math.min(Integer.MAX_VALUE, Math.max(chunkSize, transport.settings().maxInFlightBytes())));
   }
 
   static WriteCondition condition(PutOptions options) {
@@ -80,11 +79,11 @@ public final class Uploader {
     try {
       written = data.length <= groupCommitPutBytes ? groupCommit.submit(e.getPut()) : transport.write(transport.lane(), e);
     } catch (RuntimeException t) {
-      inFlight.release(Math.min(data.length, inFlightPermits));
+      inFlight.release(data.length);
       throw t;
     }
     return written
-        .whenComplete((r, t) -> inFlight.release(Math.min(data.length, inFlightPermits)))
+        .whenComplete((r, t) -> inFlight.release(data.length))
         .thenApply(r -> Replies.toResult(r, expected(options)));
   }
 
@@ -178,9 +177,10 @@ public final class Uploader {
     transport.write(lane, abort).exceptionally(t -> null);
   }
 
+  /** Takes {@code bytes} (at most one chunk, so never more than the semaphore holds) of the in-flight bound. */
   private void acquire(int bytes, Deadline deadline, String name) {
     try {
-      if (!inFlight.tryAcquire(Math.min(bytes, inFlightPermits), deadline.remainingMillis(), TimeUnit.MILLISECONDS)) {
+      if (!inFlight.tryAcquire(bytes, deadline.remainingMillis(), TimeUnit.MILLISECONDS)) {
         throw new UnavailableException("put " + name + ": no progress within the timeout (cluster slow or unreachable)");
       }
     } catch (InterruptedException e) {

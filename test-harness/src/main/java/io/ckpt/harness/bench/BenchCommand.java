@@ -38,7 +38,9 @@ import picocli.CommandLine.Spec;
  * matrix of workloads, value sizes and client counts, each system as a 3-node cluster on
  * loopback in this JVM and/or as 3 processes. Results go to {@code DIR/results.jsonl}, the
  * report to {@code DIR/benchmarks.md} with a {@code DIR/<workload>.png} chart per workload;
- * {@code --report-only} rebuilds the report from the results already in {@code DIR}.
+ * {@code --report-only} rebuilds the report from the results already in {@code DIR}. With
+ * {@code --passes N} every system runs N times, the systems taking turns, and the report gives
+ * medians over the passes.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Benchmark ckpt against a bare Ratis state machine and etcd (3 nodes on loopback, fsync on).",
@@ -74,6 +76,12 @@ public final class BenchCommand implements CkptSubcommand {
       description = "Once per started system, before its first cell: 1 KiB writes and reads from 16 clients, not "
           + "recorded (a JVM's JIT needs minutes to settle on a small machine) (default ${DEFAULT-VALUE}).")
   private String targetWarmup;
+
+  @Option(names = "--passes", defaultValue = "1", paramLabel = "N",
+      description = "Run every system N times, taking turns in --systems order (ckpt, etcd, ckpt, etcd, ...), each "
+          + "pass on freshly started nodes with their --target-warmup. The report shows each cell's median over its "
+          + "passes with their range, and ratios as the median of per-pass ratios (default ${DEFAULT-VALUE}).")
+  private String passes;
 
   @Option(names = "--warmup", defaultValue = "10s", paramLabel = "DURATION",
       description = "Warm-up of every cell, not measured (default ${DEFAULT-VALUE}).")
@@ -177,10 +185,11 @@ public final class BenchCommand implements CkptSubcommand {
   private BenchPlan plan() {
     try {
       return new BenchPlan(distinct(systems, "--systems", Systems::requireKnown), distinct(layouts, "--layouts", BenchCommand::layout), distinct(workloads, "--workloads", Workload::byId),
-          distinct(sizes, "--sizes", BenchCommand::size), distinct(clients, "--clients", BenchCommand::count),
+          distinct(sizes, "--sizes", BenchCommand::size), distinct(clients, "--clients", count("clients")),
           duration(targetWarmup, "--target-warmup"), duration(warmup, "--warmup"), duration(duration, "--duration"),
           workDir != null ? workDir : Path.of(System.getProperty("java.io.tmpdir")),
-          distinct(List.of(maxInFlight), "--max-in-flight", BenchCommand::size).get(0));
+          distinct(List.of(maxInFlight), "--max-in-flight", BenchCommand::size).get(0),
+          distinct(List.of(passes), "--passes", count("passes")).get(0));
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
@@ -222,12 +231,15 @@ public final class BenchCommand implements CkptSubcommand {
     return v;
   }
 
-  private static int count(String s) {
-    try {
-      return Integer.parseInt(s);
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("'" + s + "' is not a whole number of clients");
-    }
+  /** Parses a whole number of {@code what} (clients, passes). */
+  private static Function<String, Integer> count(String what) {
+    return s -> {
+      try {
+        return Integer.parseInt(s);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("'" + s + "' is not a whole number of " + what);
+      }
+    };
   }
 
   private Duration duration(String text, String option) {

@@ -13,7 +13,8 @@ import java.util.List;
 
 /**
  * What one {@code ckpt bench} invocation measures: every system × layout × workload × size ×
- * clients, each cell with a warm-up and a measured window of fixed length.
+ * clients, each cell with a warm-up and a measured window of fixed length, the whole loop over
+ * systems and layouts {@code passes} times.
  *
  * @param systems systems to start, in order ({@link Systems#NAMES})
  * @param layouts layouts of each system
@@ -23,13 +24,15 @@ import java.util.List;
  * @param targetWarmup once per started target, before its first cell (JIT; may be zero)
  * @param warmup per cell, before the window (may be zero)
  * @param duration the measured window of every cell
- * @param workDir where the clusters keep their data (a fresh directory per system and layout)
+ * @param workDir where the clusters keep their data (a fresh directory per system, layout and pass)
  * @param maxInFlight cells whose clients × size exceed this are skipped: every call in flight
  *     may hold a whole value in memory, and a window must be able to complete and drain them
+ * @param passes how many times every system runs, the systems taking turns in their order
+ *     (each pass starts each target afresh, with its target warm-up)
  */
 record BenchPlan(List<String> systems, List<Layout> layouts, List<Workload> workloads, List<Long> sizes,
     List<Integer> clients, Duration targetWarmup, Duration warmup, Duration duration, Path workDir,
-    long maxInFlight) {
+    long maxInFlight, int passes) {
 
   BenchPlan {
     require(!systems.isEmpty() && !layouts.isEmpty() && !workloads.isEmpty() && !sizes.isEmpty() && !clients.isEmpty(),
@@ -46,6 +49,7 @@ record BenchPlan(List<String> systems, List<Layout> layouts, List<Workload> work
     require(duration.compareTo(Duration.ofSeconds(1)) >= 0, "--duration must be at least 1s, not "
         + Durations.format(duration));
     require(maxInFlight > 0, "--max-in-flight must be positive");
+    require(passes >= 1, "--passes must be at least 1, not " + passes);
     systems = List.copyOf(systems);
     layouts = List.copyOf(layouts);
     workloads = List.copyOf(workloads);
@@ -82,7 +86,7 @@ record BenchPlan(List<String> systems, List<Layout> layouts, List<Workload> work
     return null;
   }
 
-  /** Cells that will run (as far as is known before targets start) and a rough wall time. */
+  /** Cells that will run (as far as is known before targets start) and a rough wall time of all passes. */
   String summary() {
     int targets = 0;
     int cells = 0;
@@ -102,8 +106,10 @@ record BenchPlan(List<String> systems, List<Layout> layouts, List<Workload> work
         }
       }
     }
-    long seconds = cells * (warmup.toSeconds() + duration.toSeconds()) + targets * (15L + targetWarmup.toSeconds());
-    return String.format(java.util.Locale.ROOT, "%d targets, %d cells to run (%d skipped over --max-in-flight), "
-        + "at least %d min", targets, cells, skipped, (seconds + 59) / 60);
+    long seconds = passes * (cells * (warmup.toSeconds() + duration.toSeconds())
+        + targets * (15L + targetWarmup.toSeconds()));
+    return String.format(java.util.Locale.ROOT, "%d targets, %d cells to run (%d skipped over --max-in-flight)%s, "
+        + "at least %d min", targets, cells, skipped, passes > 1 ? ", each " + passes + " times (--passes)" : "",
+        (seconds + 59) / 60);
   }
 }

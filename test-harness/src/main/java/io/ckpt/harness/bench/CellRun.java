@@ -27,15 +27,18 @@ final class CellRun {
   private final Duration warmup;
   private final Duration window;
   private final String run;
+  private final int pass;
   private final String device;
 
-  CellRun(BenchTarget target, Cell cell, byte[] payload, Duration warmup, Duration window, String run, String device) {
+  CellRun(BenchTarget target, Cell cell, byte[] payload, Duration warmup, Duration window, String run, int pass,
+      String device) {
     this.target = target;
     this.cell = cell;
     this.payload = payload;
     this.warmup = warmup;
     this.window = window;
     this.run = run;
+    this.pass = pass;
     this.device = device;
   }
 
@@ -97,8 +100,8 @@ final class CellRun {
     }
     Status status = errors > 0 ? Status.ERRORS : Status.OK;
     boolean mixed = cell.workload() == Workload.MIXED;
-    return new CellResult(cell, run, status, notes.isEmpty() ? null : String.join("; ", notes), target.description(),
-        window.toNanos() / 1e9, ops, errors, firstError, bytes, latency(all), writeOps,
+    return new CellResult(cell, run, pass, status, notes.isEmpty() ? null : String.join("; ", notes),
+        target.description(), window.toNanos() / 1e9, ops, errors, firstError, bytes, latency(all), writeOps,
         mixed ? latency(writes) : null, readings.withPayload(payloadWritten));
   }
 

@@ -31,10 +31,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs a {@link BenchPlan}: for each system and layout, starts the target once in a fresh
- * directory, then measures its cells in order (skipping, with the reason recorded, those it
- * cannot run), appending every result to the results file as it is known and rewriting the
- * report after each target. Progress goes to {@code progress}.
+ * Runs a {@link BenchPlan}: for each pass, for each system and layout, starts the target in a
+ * fresh directory, then measures its cells in order (skipping, with the reason recorded, those it
+ * cannot run), appending every result (with its pass) to the results file as it is known and
+ * rewriting the report after each target. Systems take turns pass by pass, so a slow hour on a
+ * shared machine falls on all of them. Progress goes to {@code progress}, each line naming the
+ * pass when there are several.
  */
 final class Runner {
   private static final Logger LOG = LoggerFactory.getLogger(Runner.class);
@@ -45,6 +47,8 @@ final class Runner {
   private final Map<Long, byte[]> payloads = new HashMap<>();
   private final Map<CellResult.Status, Integer> counts = new EnumMap<>(CellResult.Status.class);
   private volatile BenchTarget current;
+  /** The pass being run, 1-based. */
+  private int pass;
 
   Runner(BenchPlan plan, RunInfo run, ResultsFile results, PrintStream progress) {
     this.plan = plan;
@@ -60,15 +64,17 @@ final class Runner {
     Thread hook = new Thread(() -> closeQuietly(current), "bench-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
-      for (String system : plan.systems()) {
-        for (Layout layout : plan.layouts()) {
-          String unsupported = Systems.unsupportedLayout(system, layout);
-          if (unsupported != null) {
-            progress.printf("[%s/%s] not run: %s%n", system, Cell.layoutName(layout), unsupported);
-            continue;
+      for (pass = 1; pass <= plan.passes(); pass++) {
+        for (String system : plan.systems()) {
+          for (Layout layout : plan.layouts()) {
+            String unsupported = Systems.unsupportedLayout(system, layout);
+            if (unsupported != null) {
+              say("[%s/%s] not run: %s", system, Cell.layoutName(layout), unsupported);
+              continue;
+            }
+            runTarget(system, layout);
+            writeReport();
           }
-          runTarget(system, layout);
-          writeReport();
         }
       }
     } finally {
@@ -85,35 +91,36 @@ final class Runner {
     List<Cell> cells = plan.cells(system, layout);
     String prefix = "[" + system + "/" + Cell.layoutName(layout) + "]";
     if (cells.stream().allMatch(c -> plan.tooMuchInFlight(c) != null)) {
-      cells.forEach(c -> record(CellResult.skipped(c, run.id(), null, plan.tooMuchInFlight(c))));
+      cells.forEach(c -> record(CellResult.skipped(c, run.id(), pass, null, plan.tooMuchInFlight(c))));
       return;
     }
     Path dir;
     try {
       Files.createDirectories(plan.workDir());
-      dir = Files.createTempDirectory(plan.workDir(), "ckpt-bench-" + system + "-" + Cell.layoutName(layout) + "-");
+      dir = Files.createTempDirectory(plan.workDir(),
+          "ckpt-bench-" + system + "-" + Cell.layoutName(layout) + "-pass" + pass + "-");
     } catch (IOException e) {
       throw new java.io.UncheckedIOException("cannot create a directory under " + plan.workDir(), e);
     }
-    progress.printf("%s starting 3 nodes in %s%n", prefix, dir);
+    say("%s starting 3 nodes in %s", prefix, dir);
     long t0 = System.nanoTime();
     BenchTarget target;
     try {
       target = Systems.start(system, layout, dir);
     } catch (Exception e) {
       String why = "the target did not start: " + LoadClient.message(e);
-      progress.printf("%s %s%n", prefix, why);
+      say("%s %s", prefix, why);
       LOG.debug("{} did not start", prefix, e);
       TempDirs.deleteQuietly(dir);
       for (Cell c : cells) {
         String skip = plan.tooMuchInFlight(c);
-        record(skip != null ? CellResult.skipped(c, run.id(), null, skip) : CellResult.failed(c, run.id(), null, why));
+        record(skip != null ? CellResult.skipped(c, run.id(), pass, null, skip)
+            : CellResult.failed(c, run.id(), pass, null, why));
       }
       return;
     }
     current = target;
-    progress.printf(Locale.ROOT, "%s ready in %.1f s: %s%n", prefix, (System.nanoTime() - t0) / 1e9,
-        target.description());
+    say("%s ready in %.1f s: %s", prefix, (System.nanoTime() - t0) / 1e9, target.description());
     try {
       Preload preload = new Preload(target);
       warmUp(target, preload, layout);
@@ -144,19 +151,19 @@ final class Runner {
     try {
       preload.prepare(cell, payload);
     } catch (Exception e) {
-      progress.printf("[%s] warm-up could not write its values: %s%n", cell.label(), LoadClient.message(e));
+      say("[%s] warm-up could not write its values: %s", cell.label(), LoadClient.message(e));
       return;
     }
-    progress.printf("[%s] target warm-up (JIT), %s, not recorded...%n", cell.label(),
-        Durations.format(plan.targetWarmup()));
-    new CellRun(target, cell, payload, plan.targetWarmup(), Duration.ofSeconds(1), run.id(), run.workDevice()).run();
+    say("[%s] target warm-up (JIT), %s, not recorded...", cell.label(), Durations.format(plan.targetWarmup()));
+    new CellRun(target, cell, payload, plan.targetWarmup(), Duration.ofSeconds(1), run.id(), pass, run.workDevice())
+        .run();
   }
 
   private void runCell(BenchTarget target, Preload preload, Cell cell) throws InterruptedException {
     String skip = skipReason(target, cell);
     if (skip != null) {
-      progress.printf("[%s] skipped: %s%n", cell.label(), skip);
-      record(CellResult.skipped(cell, run.id(), target.description(), skip));
+      say("[%s] skipped: %s", cell.label(), skip);
+      record(CellResult.skipped(cell, run.id(), pass, target.description(), skip));
       return;
     }
     byte[] payload = payload(cell.size());
@@ -164,16 +171,16 @@ final class Runner {
       preload.prepare(cell, payload);
     } catch (Exception e) {
       String why = "writing the values to read failed: " + LoadClient.message(e);
-      progress.printf("[%s] failed: %s%n", cell.label(), why);
-      record(CellResult.failed(cell, run.id(), target.description(), why));
+      say("[%s] failed: %s", cell.label(), why);
+      record(CellResult.failed(cell, run.id(), pass, target.description(), why));
       return;
     }
-    progress.printf("[%s] %s warm-up, %s measured...%n", cell.label(), Durations.format(plan.warmup()),
+    say("[%s] %s warm-up, %s measured...", cell.label(), Durations.format(plan.warmup()),
         Durations.format(plan.duration()));
-    CellResult r = new CellRun(target, cell, payload, plan.warmup(), plan.duration(), run.id(), run.workDevice())
-        .run();
+    CellResult r = new CellRun(target, cell, payload, plan.warmup(), plan.duration(), run.id(), pass,
+        run.workDevice()).run();
     record(r);
-    progress.printf(Locale.ROOT, "[%s] %.0f ops/s, %.2f MB/s, p50 %s ms, p99 %s ms, %d errors%s%n", cell.label(),
+    say("[%s] %.0f ops/s, %.2f MB/s, p50 %s ms, p99 %s ms, %d errors%s", cell.label(),
         r.opsPerSecond(), r.mbPerSecond(), r.latency() == null ? "-" : fmt(r.latency().p50Ms()),
         r.latency() == null ? "-" : fmt(r.latency().p99Ms()), r.errors(),
         r.firstError() == null ? "" : " (first: " + r.firstError() + ")");
@@ -205,6 +212,12 @@ final class Runner {
   private void record(CellResult r) {
     results.append(r);
     counts.merge(r.status(), 1, Integer::sum);
+  }
+
+  /** One progress line, prefixed with the pass ({@code [pass 2/3] }) when there are several. */
+  private void say(String format, Object... args) {
+    String line = String.format(Locale.ROOT, format, args);
+    progress.println(plan.passes() > 1 ? "[pass " + pass + "/" + plan.passes() + "] " + line : line);
   }
 
   private void writeReport() {

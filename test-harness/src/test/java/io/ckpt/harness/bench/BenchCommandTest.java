@@ -95,11 +95,35 @@ class BenchCommandTest {
     }
   }
 
+  /** Two passes of two systems: they take turns, each pass starts each afresh, and every line names its pass. */
+  @Test
+  void passesRunTheSystemsInTurnAndRecordTheirPass() throws Exception {
+    Path dir = tmp.resolve("out");
+    int code = run("bench", "--systems", "ratis,copy", "--layouts", "jvm", "--workloads", "write", "--sizes", "1k",
+        "--clients", "1", "--target-warmup", "0s", "--warmup", "0s", "--duration", "1s", "--passes", "2", "--out",
+        dir.toString(), "--work-dir", tmp.resolve("work").toString());
+    assertThat(code).as(err()).isZero();
+
+    List<CellResult> cells = new ResultsFile(dir).cells();
+    assertThat(cells).extracting(r -> r.cell().system() + " " + r.pass() + " " + r.status())
+        .containsExactly("ratis 1 OK", "copy 1 OK", "ratis 2 OK", "copy 2 OK");
+    assertThat(cells).extracting(CellResult::run).containsOnly(cells.get(0).run());
+    assertThat(err()).contains("2 targets, 2 cells to run (0 skipped over --max-in-flight), each 2 times (--passes)",
+        "[pass 1/2] [ratis/jvm] starting 3 nodes", "[pass 2/2] [copy/jvm] ready in ",
+        "[pass 2/2] [ratis/jvm write 1 KiB × 1] ");
+    assertThat(err().indexOf("[pass 1/2] [copy/jvm] starting"))
+        .isLessThan(err().indexOf("[pass 2/2] [ratis/jvm] starting"));
+    assertThat(Files.readString(dir.resolve("benchmarks.md"))).contains("| ratis | jvm | 1 KiB | 1 | ", " (2 passes, ");
+    try (var left = Files.list(tmp.resolve("work"))) {
+      assertThat(left).as("every pass's cluster directory is removed").isEmpty();
+    }
+  }
+
   @Test
   void helpListsTheOptions() {
     assertThat(run("bench", "--help")).isZero();
     assertThat(out.toString(StandardCharsets.UTF_8)).contains("--systems", "--layouts", "--workloads", "--sizes",
-        "--clients", "--target-warmup", "--warmup", "--duration", "--max-in-flight", "--out", "--work-dir", "--report-only",
+        "--clients", "--target-warmup", "--passes", "--warmup", "--duration", "--max-in-flight", "--out", "--work-dir", "--report-only",
         "mixed (90% reads, 10% writes)");
     assertThat(err()).isEmpty();
   }
@@ -120,7 +144,10 @@ class BenchCommandTest {
       "--duration|soon|--duration: invalid duration \"soon\"",
       "--warmup|-5s|--warmup: invalid duration \"-5s\": must not be negative",
       "--target-warmup|-1s|--target-warmup: invalid duration \"-1s\": must not be negative",
-      "--max-in-flight|0|--max-in-flight: size must be at least 1 byte"})
+      "--max-in-flight|0|--max-in-flight: size must be at least 1 byte",
+      "--passes|0|--passes must be at least 1, not 0",
+      "--passes|-2|--passes must be at least 1, not -2",
+      "--passes|x|--passes: 'x' is not a whole number of passes"})
   void badOptionsAreOneClearLineAndExitOne(String option, String value, String message) {
     Path dir = tmp.resolve("never");
     assertThat(run("bench", option, value, "--out", dir.toString())).isEqualTo(1);

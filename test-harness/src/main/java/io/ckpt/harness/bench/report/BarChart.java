@@ -2,7 +2,6 @@ package io.ckpt.harness.bench.report;
 
 import io.ckpt.client.util.Sizes;
 import io.ckpt.harness.bench.results.Cell;
-import io.ckpt.harness.bench.results.CellResult;
 import io.ckpt.harness.bench.results.Workload;
 import io.ckpt.harness.bench.systems.Layout;
 import java.awt.BasicStroke;
@@ -24,7 +23,8 @@ import java.util.TreeSet;
  * One workload's chart: a panel per value size, in each a group of bars per client count, one
  * bar (colour) per system and layout. Panels of values under 1 MiB plot operations per second,
  * larger ones MB/s; each panel has its own scale. A cell that did not run is marked {@code ×} at
- * the foot of its bar's place; a cell with errors gets a {@code !} above its bar.
+ * the foot of its bar's place; a cell with errors (in any pass) gets a {@code !} above its bar. A
+ * cell of several passes is drawn at its median.
  */
 public final class BarChart {
   public static final int WIDTH = 1400;
@@ -46,13 +46,13 @@ public final class BarChart {
 
   private BarChart() {}
 
-  /** The chart of {@code results} (cells of workload {@code w}; others are ignored). */
-  public static BufferedImage render(Workload w, List<CellResult> results) {
-    List<CellResult> cells = results.stream().filter(r -> r.cell().workload() == w).toList();
+  /** The chart of {@code results} (cells of workload {@code w}; others are ignored): medians over passes. */
+  public static BufferedImage render(Workload w, List<PassStats> results) {
+    List<PassStats> cells = results.stream().filter(s -> s.cell().workload() == w).toList();
     TreeSet<Long> sizes = new TreeSet<>();
     TreeSet<Integer> clients = new TreeSet<>();
     Map<String, Color> series = new LinkedHashMap<>();
-    cells.stream().map(CellResult::cell)
+    cells.stream().map(PassStats::cell)
         .sorted(Comparator.comparingInt((Cell c) -> MarkdownReport.systemRank(c.system())).thenComparing(Cell::layout))
         .forEach(c -> {
           sizes.add(c.size());
@@ -69,7 +69,8 @@ public final class BarChart {
       g.fillRect(0, 0, WIDTH, HEIGHT);
       g.setColor(TEXT);
       g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 20));
-      g.drawString(w.id() + ": " + w.title() + ", 3 nodes, fsync on", LEFT, 30);
+      g.drawString(w.id() + ": " + w.title() + ", 3 nodes, fsync on"
+          + (cells.stream().anyMatch(PassStats::several) ? ", medians over passes" : ""), LEFT, 30);
       legend(g, series);
       if (cells.isEmpty()) {
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 16));
@@ -121,15 +122,15 @@ public final class BarChart {
     return size >= 1L << 20;
   }
 
-  private static double value(CellResult r, long size) {
+  private static double value(PassStats r, long size) {
     return megabytes(size) ? r.mbPerSecond() : r.opsPerSecond();
   }
 
   private static void panel(Graphics2D g, int x0, int width, long size, List<Integer> clients, Map<String, Color> series,
-      List<CellResult> cells) {
-    Map<String, CellResult> at = new LinkedHashMap<>();
+      List<PassStats> cells) {
+    Map<String, PassStats> at = new LinkedHashMap<>();
     double max = 0;
-    for (CellResult r : cells) {
+    for (PassStats r : cells) {
       if (r.cell().size() == size) {
         at.put(seriesName(r.cell()) + "@" + r.cell().clients(), r);
         if (r.ran()) {
@@ -174,7 +175,7 @@ public final class BarChart {
       int gx = plotX + gi * groupW + (groupW - barW * bars) / 2;
       int si = 0;
       for (Map.Entry<String, Color> s : series.entrySet()) {
-        CellResult r = at.get(s.getKey() + "@" + clients.get(gi));
+        PassStats r = at.get(s.getKey() + "@" + clients.get(gi));
         int bx = gx + si * barW;
         si++;
         if (r == null) {
@@ -189,11 +190,11 @@ public final class BarChart {
         g.setColor(s.getValue());
         g.fillRect(bx + 1, plotBottom - h, barW - 2, h);
         String above = barW >= 30 ? Fmt.compact(value(r, size)) : "";
-        if (r.errors() > 0) {
+        if (r.errors()) {
           above = above.isEmpty() ? "!" : above + "!";
         }
         if (!above.isEmpty()) {
-          g.setColor(r.errors() > 0 ? Color.RED.darker() : TEXT);
+          g.setColor(r.errors() ? Color.RED.darker() : TEXT);
           g.drawString(above, bx + (barW - fm.stringWidth(above)) / 2, plotBottom - h - 4);
         }
       }

@@ -1,8 +1,6 @@
 package io.ckpt.harness.bench.report;
 
-import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
 
 /** Number formats shared by the report's tables and charts. */
 final class Fmt {
@@ -30,14 +28,9 @@ final class Fmt {
     return Double.isNaN(v) ? NONE : String.format(Locale.ROOT, "%.2f×", v);
   }
 
-  /** Bytes as MiB with no decimals ({@code 1,234}), or a dash. */
-  static String mib(Long bytes) {
-    return bytes == null ? NONE : String.format(Locale.ROOT, "%,.0f", bytes / 1048576.0);
-  }
-
-  /** The largest of per-node byte counts as MiB, a dash when none is known. */
-  static String maxMib(List<Long> perNode) {
-    return perNode == null ? NONE : mib(perNode.stream().filter(Objects::nonNull).max(Long::compare).orElse(null));
+  /** Bytes as MiB with no decimals ({@code 1,234}), or a dash for NaN. */
+  static String mib(double bytes) {
+    return Double.isNaN(bytes) ? NONE : String.format(Locale.ROOT, "%,.0f", bytes / 1048576.0);
   }
 
   /** Short label: {@code 0.05}, {@code 2.5}, {@code 950}, {@code 1.2k}, {@code 15k}, {@code 2M}. */

@@ -1,6 +1,5 @@
 package io.ckpt.harness.bench.report;
 
-import io.ckpt.harness.bench.results.CellResult;
 import io.ckpt.harness.bench.results.ResultsFile;
 import io.ckpt.harness.bench.results.Workload;
 import java.io.IOException;
@@ -14,7 +13,8 @@ import javax.imageio.ImageIO;
 
 /**
  * Writes the report of a results directory next to its data: {@code benchmarks.md} and one
- * {@code <workload>.png} per workload measured, from the latest result of every cell.
+ * {@code <workload>.png} per workload measured, from the latest run of every cell (all its
+ * passes).
  */
 public final class ReportWriter {
   public static final String MARKDOWN = "benchmarks.md";
@@ -28,7 +28,7 @@ public final class ReportWriter {
 
   /** Writes the report; returns the files written. */
   public static List<Path> write(ResultsFile results) {
-    List<CellResult> cells = ResultsFile.latest(results.cells());
+    List<PassStats> cells = PassStats.of(ResultsFile.latestRun(results.cells()));
     List<Path> written = new ArrayList<>();
     try {
       Path md = results.dir().resolve(MARKDOWN);

@@ -10,6 +10,8 @@ import java.util.Map;
  *
  * @param cell the matrix point
  * @param run the id of the invocation that measured it (see {@link RunInfo})
+ * @param pass which pass of that invocation (1-based, see {@code ckpt bench --passes}); lines
+ *     written before passes existed read as pass 1
  * @param status how the cell ended
  * @param reason why it was skipped or failed (null when it ran)
  * @param target the target's description: version and layout
@@ -23,9 +25,9 @@ import java.util.Map;
  * @param writeLatency latency of the writes alone, for the mixed workload (else null)
  * @param resources what the nodes used over the window (null when the cell did not run)
  */
-public record CellResult(Cell cell, String run, Status status, String reason, String target, double windowSeconds,
-    long ops, long errors, String firstError, long bytes, Latency latency, long writeOps, Latency writeLatency,
-    Resources resources) {
+public record CellResult(Cell cell, String run, int pass, Status status, String reason, String target,
+    double windowSeconds, long ops, long errors, String firstError, long bytes, Latency latency, long writeOps,
+    Latency writeLatency, Resources resources) {
 
   /** How a cell ended. */
   public enum Status {
@@ -78,14 +80,21 @@ public record CellResult(Cell cell, String run, Status status, String reason, St
     }
   }
 
+  /** @throws IllegalArgumentException when {@code pass} is below 1 */
+  public CellResult {
+    if (pass < 1) {
+      throw new IllegalArgumentException("pass must be at least 1, not " + pass);
+    }
+  }
+
   /** A cell that was not run, and why. */
-  public static CellResult skipped(Cell cell, String run, String target, String reason) {
-    return new CellResult(cell, run, Status.SKIPPED, reason, target, 0, 0, 0, null, 0, null, 0, null, null);
+  public static CellResult skipped(Cell cell, String run, int pass, String target, String reason) {
+    return new CellResult(cell, run, pass, Status.SKIPPED, reason, target, 0, 0, 0, null, 0, null, 0, null, null);
   }
 
   /** A cell that could not run, and why. */
-  public static CellResult failed(Cell cell, String run, String target, String reason) {
-    return new CellResult(cell, run, Status.FAILED, reason, target, 0, 0, 0, null, 0, null, 0, null, null);
+  public static CellResult failed(Cell cell, String run, int pass, String target, String reason) {
+    return new CellResult(cell, run, pass, Status.FAILED, reason, target, 0, 0, 0, null, 0, null, 0, null, null);
   }
 
   public boolean ran() {
@@ -103,11 +112,12 @@ public record CellResult(Cell cell, String run, Status status, String reason, St
 
   /** One JSON object (derived figures such as ops/s are included for other readers, and ignored on reading). */
   public String toJson() {
-    JsonLine j = new JsonLine().put("run", run).put("system", cell.system()).put("layout", cell.layout().name())
-        .put("workload", cell.workload().id()).put("size", cell.size()).put("clients", cell.clients())
-        .put("status", status.name().toLowerCase(java.util.Locale.ROOT)).put("reason", reason).put("target", target)
-        .put("window_s", windowSeconds).put("ops", ops).put("errors", errors).put("first_error", firstError)
-        .put("bytes", bytes).put("ops_per_s", opsPerSecond()).put("mb_per_s", mbPerSecond());
+    JsonLine j = new JsonLine().put("run", run).put("pass", pass).put("system", cell.system())
+        .put("layout", cell.layout().name()).put("workload", cell.workload().id()).put("size", cell.size())
+        .put("clients", cell.clients()).put("status", status.name().toLowerCase(java.util.Locale.ROOT))
+        .put("reason", reason).put("target", target).put("window_s", windowSeconds).put("ops", ops)
+        .put("errors", errors).put("first_error", firstError).put("bytes", bytes).put("ops_per_s", opsPerSecond())
+        .put("mb_per_s", mbPerSecond());
     latency(j, "", latency);
     j.put("write_ops", writeOps);
     latency(j, "write_", writeLatency);
@@ -146,13 +156,26 @@ public record CellResult(Cell cell, String run, Status status, String reason, St
             : optLong(m, "payload_written_bytes"), dbl(m, "jvm_cpu_pct"), dbl(m, "machine_cpu_pct"),
             optLong(m, "gc_ms") == null ? 0 : optLong(m, "gc_ms"));
       }
-      return new CellResult(cell, str(m, "run"), Status.valueOf(str(m, "status").toUpperCase(java.util.Locale.ROOT)),
-          (String) m.get("reason"), (String) m.get("target"), dbl(m, "window_s"), num(m, "ops").longValue(),
-          num(m, "errors").longValue(), (String) m.get("first_error"), num(m, "bytes").longValue(),
-          latency(m, ""), num(m, "write_ops").longValue(), latency(m, "write_"), res);
+      return new CellResult(cell, str(m, "run"), pass(m),
+          Status.valueOf(str(m, "status").toUpperCase(java.util.Locale.ROOT)), (String) m.get("reason"),
+          (String) m.get("target"), dbl(m, "window_s"), num(m, "ops").longValue(), num(m, "errors").longValue(),
+          (String) m.get("first_error"), num(m, "bytes").longValue(), latency(m, ""), num(m, "write_ops").longValue(),
+          latency(m, "write_"), res);
     } catch (ClassCastException | NullPointerException e) {
       throw new IllegalArgumentException("not a benchmark result: " + e.getMessage(), e);
     }
+  }
+
+  /** Lines written before {@code --passes} existed have no pass: they were the only one. */
+  private static int pass(Map<String, Object> m) {
+    Object v = m.get("pass");
+    if (v == null) {
+      return 1;
+    }
+    if (!(v instanceof Long n) || n < 1 || n > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("field 'pass' is not a whole number of at least 1: " + v);
+    }
+    return n.intValue();
   }
 
   private static Latency latency(Map<String, Object> m, String prefix) {

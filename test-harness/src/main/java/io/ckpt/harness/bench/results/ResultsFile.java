@@ -7,9 +7,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
@@ -63,13 +65,25 @@ public final class ResultsFile {
     return Files.exists(dir.resolve(RUNS)) ? read(RUNS, RunInfo::fromJson) : List.of();
   }
 
-  /** The last result of every cell (a later run of the same cell replaces an earlier one), in first-seen order. */
-  public static List<CellResult> latest(List<CellResult> all) {
-    Map<Cell, CellResult> byCell = new LinkedHashMap<>();
+  /**
+   * Every cell's results from the latest run that measured it (the run of its last line), one
+   * per pass in pass order (a pass recorded twice keeps its later line); cells in first-seen
+   * order. An earlier run's results of a cell are replaced as a whole, whatever its passes.
+   */
+  public static Map<Cell, List<CellResult>> latestRun(List<CellResult> all) {
+    Map<Cell, String> lastRun = new LinkedHashMap<>();
     for (CellResult r : all) {
-      byCell.put(r.cell(), r);
+      lastRun.put(r.cell(), r.run());
     }
-    return new ArrayList<>(byCell.values());
+    Map<Cell, TreeMap<Integer, CellResult>> byPass = new HashMap<>();
+    for (CellResult r : all) {
+      if (r.run().equals(lastRun.get(r.cell()))) {
+        byPass.computeIfAbsent(r.cell(), c -> new TreeMap<>()).put(r.pass(), r);
+      }
+    }
+    Map<Cell, List<CellResult>> out = new LinkedHashMap<>();
+    lastRun.keySet().forEach(c -> out.put(c, List.copyOf(byPass.get(c).values())));
+    return out;
   }
 
   private <T> List<T> read(String file, Function<String, T> parse) {

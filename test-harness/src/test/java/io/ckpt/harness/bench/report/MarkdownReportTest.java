@@ -2,16 +2,20 @@ package io.ckpt.harness.bench.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.ckpt.harness.bench.results.Cell;
+import io.ckpt.harness.bench.results.CellResult;
 import io.ckpt.harness.bench.results.ResultsFile;
+import io.ckpt.harness.bench.systems.Layout;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Collectors;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The report of a hand-made results directory: tables, skips and failures, ratios, charts. */
+/** The report of a hand-made results directory: tables, skips and failures, ratios, passes, charts. */
 class MarkdownReportTest {
   private static final String RUNS = """
       {"run":"r1","started":"2026-11-20T10:00:00Z","command":"bin/ckpt bench --systems ckpt","ckpt":"aaa","ratis":"3.3.0","jdk":"OpenJDK 17","os":"Linux 6","cpus":2,"cpu_model":"","memory_bytes":25769803776,"load_average":"0.1 0.2 0.3","bench_heap_bytes":2147483648,"work_dir":"/data","work_dir_fs":"ext4","work_device":"vda"}
@@ -52,15 +56,15 @@ class MarkdownReportTest {
         // etcd has no heap, one RSS per node
         "| etcd | processes | 1 KiB | 64 | 2,000 | 2.05 | 8.00 | 20.0 | 30.0 | – | 100 | 3.00 | – | 30 / 99 |  |",
         // ratios: ckpt ÷ etcd for both ckpt layouts, ckpt ÷ bare Ratis for the small write both measured
-        "| jvm | processes | 1 KiB | 64 | 500 | 2,000 | **0.25×** | 40.0 | 20.0 | **2.00×** |",
-        "| processes | processes | 1 KiB | 64 | 300 | 2,000 | **0.15×** | 80.0 | 20.0 | **4.00×** |",
-        "| jvm | jvm | 1 KiB | 1 | 150 | 200 | **0.75×** | 12.0 | 8.00 | **1.50×** |",
+        "| jvm | processes | 1 KiB | 64 | 500 | 2,000 | **0.25×** | 40.0 | 20.0 | **2.00×** | no |\n",
+        "| processes | processes | 1 KiB | 64 | 300 | 2,000 | **0.15×** | 80.0 | 20.0 | **4.00×** | no |\n",
+        "| jvm | jvm | 1 KiB | 1 | 150 | 200 | **0.75×** | 12.0 | 8.00 | **1.50×** | no |\n",
         "| etcd | processes | 64 MiB | 1 | | | | | | | | | | | skipped: a 64 MiB value exceeds etcd's limit of 1.5 MiB |",
         "| ratis | jvm | 1 KiB | 1 | | | | | | | | | | | skipped: ratis does not support read linearizable |",
         "| etcd | processes | 1 KiB | 1 | | | | | | | | | | | **failed**: the target did not start: etcd: not found |",
         "**3 errors** of 403 calls (first: UnavailableException: timed out); writes: 40 of 400 ops in the window, p99 1,200 ms",
         "| etcd | processes | etcd 3.4.23, 3 processes |")
-        .doesNotContain("### Run r1", "| 100 | 0.10 |", "## read-stale");
+        .doesNotContain("### Run r1", "| 100 | 0.10 |", "## read-stale", "passes", "pairs");
     assertThat(md.indexOf("## write")).isLessThan(md.indexOf("## read:")).isLessThan(md.indexOf("## mixed"));
 
     for (String chart : List.of("write", "read", "mixed", "takeover")) {
@@ -68,6 +72,42 @@ class MarkdownReportTest {
       assertThat(png.getWidth()).isEqualTo(BarChart.WIDTH);
       assertThat(png.getHeight()).isEqualTo(BarChart.HEIGHT);
     }
+  }
+
+  /**
+   * Run r3 measured ckpt and etcd 1 KiB × 64 in 3 passes (etcd's second did not start) and
+   * replaces r1's single result of ckpt; ckpt 1 KiB × 1 was measured by r1 alone (a line from
+   * before passes existed) and keeps its single-pass row.
+   */
+  @Test
+  void severalPassesGiveMediansRangesAndPairedRatios() throws Exception {
+    Cell ckpt = Passes.write("ckpt", Layout.PROCESSES, 64);
+    Cell etcd = Passes.write("etcd", Layout.PROCESSES, 64);
+    String r1 = """
+        {"run":"r1","system":"ckpt","layout":"PROCESSES","workload":"write","size":1024,"clients":64,"status":"ok","window_s":20,"ops":2000,"errors":0,"bytes":2048000,"p50_ms":90,"p99_ms":400,"p999_ms":500,"max_ms":600,"mean_ms":100,"write_ops":2000}
+        {"run":"r1","system":"ckpt","layout":"PROCESSES","workload":"write","size":1024,"clients":1,"status":"ok","window_s":20,"ops":4400,"errors":0,"bytes":4505600,"p50_ms":3.72,"p99_ms":15.2,"p999_ms":24.1,"max_ms":30,"mean_ms":4,"write_ops":4400}
+        """;
+    List<CellResult> r3 = List.of(
+        Passes.ok(ckpt, 1, 8412, 10, 50, 60), Passes.ok(etcd, 1, 5000, 5, 20, 30),
+        Passes.ok(ckpt, 2, 4005, 14.5, 30, 90), Passes.failed(etcd, 2),
+        Passes.ok(ckpt, 3, 5861, 20, 38.8, 77.9), Passes.ok(etcd, 3, 4000, 6, 38.8, 50));
+    Files.writeString(dir.resolve(ResultsFile.RESULTS),
+        r1 + r3.stream().map(r -> r.toJson() + "\n").collect(Collectors.joining()));
+
+    ReportWriter.write(new ResultsFile(dir));
+
+    String md = Files.readString(dir.resolve("benchmarks.md"));
+    assertThat(md).contains(
+        "from `results.jsonl` (3 cells, up to 3 passes each)",
+        "- **passes**: with `--passes N` every system ran N times",
+        "| ckpt | processes | 1 KiB | 1 | 220 | 0.23 | 3.72 | 15.2 | 24.1 | – | – | – | – | – |  |\n",
+        "| ckpt | processes | 1 KiB | 64 | 5,861 (3 passes, 4,005–8,412) | 6.00 | 14.5 | 38.8 | 77.9 | – | – | – | – | – |  |\n",
+        "| etcd | processes | 1 KiB | 64 | 4,500 (2 of 3 passes, 4,000–5,000) | 4.61 | 5.50 | 29.4 | 40.0 | – | – | – | – | – "
+            + "| pass 2: **failed**: the target did not start: etcd: not found |\n",
+        // pass 1: 8,412 / 5,000 = 1.68, p99 50 / 20 = 2.5; pass 3: 5,861 / 4,000 = 1.47, p99 38.8 / 38.8 = 1
+        "| processes | processes | 1 KiB | 64 | 5,861 | 4,500 | **1.57×** (2 pairs, 1.47–1.68) | 38.8 | 29.4 "
+            + "| **1.75×** (2 pairs, 1.00–2.50) | no |\n")
+        .doesNotContain("| 100 | 0.10 |");
   }
 
   @Test
