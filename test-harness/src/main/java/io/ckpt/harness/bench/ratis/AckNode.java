@@ -1,5 +1,6 @@
 package io.ckpt.harness.bench.ratis;
 
+import io.ckpt.client.PeerAddress;
 import io.ckpt.client.internal.RaftGroups;
 import io.ckpt.server.node.CkptNode;
 import io.ckpt.server.node.CkptServerConfigKeys;
@@ -9,6 +10,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.RaftServer;
@@ -20,6 +22,10 @@ import org.apache.ratis.server.storage.RaftStorage;
  * the node's directory, then the node's overrides), the same group and peer ids, the same
  * startup option. What a ckpt node adds and this does not: its store, the checks of its log and
  * store before start, and its leader's housekeeping (lease and upload janitors).
+ *
+ * <p>Given data-stream addresses, the node also serves Ratis DataStream (Netty) on its own
+ * address and runs a {@link StreamAckStateMachine} writing streams under {@code streams/} of its
+ * directory; its group then lists every peer's data-stream address.
  */
 public final class AckNode implements Closeable {
   private final NodeOptions options;
@@ -34,13 +40,30 @@ public final class AckNode implements Closeable {
 
   /** Starts a node; returns once its server is up (a leader may not be elected yet). */
   public static AckNode start(NodeOptions options) throws IOException {
+    return start(options, List.of());
+  }
+
+  /**
+   * Starts a node, with DataStream unless {@code dataStreamPeers} is empty; returns once its
+   * server is up (a leader may not be elected yet).
+   *
+   * @param dataStreamPeers every node's data-stream address (same ids as the peers), or none
+   */
+  public static AckNode start(NodeOptions options, List<PeerAddress> dataStreamPeers) throws IOException {
     Path raftDir = Files.createDirectories(options.dataDir().resolve("raft"));
     RaftProperties p = CkptServerConfigKeys.defaults(raftDir.toFile(), options.self().port());
+    boolean streams = !dataStreamPeers.isEmpty();
+    if (streams) {
+      DataStreams.enable(p, DataStreams.port(dataStreamPeers, options.id()));
+    }
     options.overrides().forEach(p::set);
-    AckStateMachine sm = new AckStateMachine(CkptStoreConfigKeys.snapshotBytes(p).getSize());
+    long snapshotBytes = CkptStoreConfigKeys.snapshotBytes(p).getSize();
+    AckStateMachine sm = streams
+        ? new StreamAckStateMachine(snapshotBytes, options.dataDir().resolve("streams"))
+        : new AckStateMachine(snapshotBytes);
     RaftServer server = RaftServer.newBuilder()
         .setServerId(RaftPeerId.valueOf(options.id()))
-        .setGroup(RaftGroups.group(options.peers()))
+        .setGroup(streams ? DataStreams.group(options.peers(), dataStreamPeers) : RaftGroups.group(options.peers()))
         .setStateMachine(sm)
         .setProperties(p)
         .setOption(RaftStorage.StartupOption.RECOVER)

@@ -4,29 +4,37 @@ import io.ckpt.client.PeerAddress;
 import io.ckpt.server.node.NodeOptions;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
 /**
  * One bare Ratis node as a process, until it is killed:
  * {@code AckServerMain --id ID --peers ID=HOST:PORT,... --dir DIR [-D KEY=VALUE]...}, the
- * arguments of {@code ckpt server}. It also ends when the process that started it ends, which
- * a benchmark killed outright (no shutdown hooks) would otherwise leave behind.
+ * arguments of {@code ckpt server}, plus {@code --data-stream-peers ID=HOST:PORT,...} (every
+ * node's data-stream address) for a node with DataStream. It also ends when the process that
+ * started it ends, which a benchmark killed outright (no shutdown hooks) would otherwise leave
+ * behind.
  */
 public final class AckServerMain {
   private AckServerMain() {}
 
+  /** A node's arguments: its options, and the data-stream addresses (empty without DataStream). */
+  record Args(NodeOptions options, List<PeerAddress> dataStreamPeers) {}
+
   public static void main(String[] args) throws Exception {
-    NodeOptions options;
+    Args parsed;
     try {
-      options = parse(args);
+      parsed = parse(args);
     } catch (IllegalArgumentException e) {
       System.err.println("AckServerMain: " + e.getMessage());
-      System.err.println("usage: AckServerMain --id ID --peers ID=HOST:PORT,... --dir DIR [-D KEY=VALUE]...");
+      System.err.println("usage: AckServerMain --id ID --peers ID=HOST:PORT,... --dir DIR"
+          + " [--data-stream-peers ID=HOST:PORT,...] [-D KEY=VALUE]...");
       System.exit(1);
       return;
     }
-    AckNode node = AckNode.start(options);
+    NodeOptions options = parsed.options();
+    AckNode node = AckNode.start(options, parsed.dataStreamPeers());
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       try {
         node.close();
@@ -38,13 +46,16 @@ public final class AckServerMain {
       System.err.println("AckServerMain: the process that started node " + options.id() + " ended; stopping");
       System.exit(0);
     }));
-    System.out.println("bare Ratis node " + options.id() + " started on " + options.self().address());
+    System.out.println("bare Ratis node " + options.id() + " started on " + options.self().address()
+        + (parsed.dataStreamPeers().isEmpty() ? ""
+            : ", DataStream on port " + DataStreams.port(parsed.dataStreamPeers(), options.id())));
     new CountDownLatch(1).await();
   }
 
-  static NodeOptions parse(String[] args) {
+  static Args parse(String[] args) {
     String id = null;
     String peers = null;
+    String dataStreamPeers = null;
     String dir = null;
     Map<String, String> properties = new LinkedHashMap<>();
     for (int i = 0; i < args.length; i++) {
@@ -56,6 +67,7 @@ public final class AckServerMain {
         case "--id" -> id = value;
         case "--peers" -> peers = value;
         case "--dir" -> dir = value;
+        case "--data-stream-peers" -> dataStreamPeers = value;
         case "-D" -> {
           int eq = value.indexOf('=');
           if (eq <= 0) {
@@ -71,7 +83,8 @@ public final class AckServerMain {
       throw new IllegalArgumentException("--id, --peers and --dir are required");
     }
     try {
-      return new NodeOptions(id, PeerAddress.parseList(peers), Path.of(dir), properties);
+      NodeOptions options = new NodeOptions(id, PeerAddress.parseList(peers), Path.of(dir), properties);
+      return new Args(options, dataStreamPeers == null ? List.of() : PeerAddress.parseList(dataStreamPeers));
     } catch (RuntimeException e) {
       throw new IllegalArgumentException(e.getMessage(), e);
     }

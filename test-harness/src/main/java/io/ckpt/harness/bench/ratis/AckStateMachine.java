@@ -44,8 +44,11 @@ import org.slf4j.LoggerFactory;
  * purged log catches up only by installing the leader's latest snapshot files, and a restarted
  * node resumes applying after the snapshot it finds on disk. What ckpt pays and this does not is
  * writing its store into the snapshot.
+ *
+ * <p>{@link StreamAckStateMachine} extends it with Ratis DataStream: the same entries, snapshots
+ * and acknowledgement, plus streamed bytes written to files; {@link #reply} is its one hook.
  */
-public final class AckStateMachine extends BaseStateMachine {
+public class AckStateMachine extends BaseStateMachine {
   private static final Logger LOG = LoggerFactory.getLogger(AckStateMachine.class);
   private final long snapshotTriggerBytes;
   private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
@@ -88,7 +91,12 @@ public final class AckStateMachine extends BaseStateMachine {
     if (requests != null) {
       requests.applied(entry.getStateMachineLogEntry().getLogData().size());
     }
-    return CompletableFuture.completedFuture(Message.EMPTY);
+    return CompletableFuture.completedFuture(reply(entry));
+  }
+
+  /** What the client is told of an applied entry (the leader's reply): nothing, here. */
+  protected Message reply(LogEntryProto entry) {
+    return Message.EMPTY;
   }
 
   /**

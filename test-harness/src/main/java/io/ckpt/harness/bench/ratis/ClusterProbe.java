@@ -15,6 +15,8 @@ import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.protocol.GroupInfoReply;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.retry.RetryPolicies;
@@ -54,6 +56,24 @@ final class ClusterProbe implements Closeable {
       return info.getLogInfoProto().hasApplied() ? info.getLogInfoProto().getApplied().getIndex() : -1;
     } catch (IOException e) {
       throw new UncheckedIOException("node " + node + " did not answer: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * What {@code node}'s {@link StreamAckStateMachine} did with streams, asked of that node alone
+   * (a stale read: its state machine answers, no consensus involved, even before it learnt of a
+   * commit: minimum index -1).
+   */
+  StreamAckStateMachine.Stats streamStats(String node) {
+    try {
+      RaftClientReply reply = client.io().sendStaleRead(Message.EMPTY, -1, RaftPeerId.valueOf(node));
+      if (!reply.isSuccess()) {
+        throw new IOException(String.valueOf(reply.getException()), reply.getException());
+      }
+      return StreamAckStateMachine.Stats.of(reply.getMessage());
+    } catch (IOException | RuntimeException e) {
+      throw new UncheckedIOException(new IOException("node " + node + " did not report its streams: "
+          + e.getMessage(), e));
     }
   }
 

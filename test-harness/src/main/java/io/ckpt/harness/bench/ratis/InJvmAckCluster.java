@@ -18,17 +18,21 @@ final class InJvmAckCluster implements AckCluster {
   private static final Logger LOG = LoggerFactory.getLogger(InJvmAckCluster.class);
   private final Path dir;
   private final List<PeerAddress> peers;
+  private final List<PeerAddress> dataStreamPeers;
   private final Map<String, String> properties;
   private final Map<String, AckNode> running = new LinkedHashMap<>();
 
-  private InJvmAckCluster(Path dir, List<PeerAddress> peers, Map<String, String> properties) {
+  private InJvmAckCluster(Path dir, List<PeerAddress> peers, List<PeerAddress> dataStreamPeers,
+      Map<String, String> properties) {
     this.dir = dir;
     this.peers = List.copyOf(peers);
+    this.dataStreamPeers = List.copyOf(dataStreamPeers);
     this.properties = Map.copyOf(properties);
   }
 
-  static InJvmAckCluster start(Path dir, List<PeerAddress> peers, Map<String, String> properties) {
-    InJvmAckCluster c = new InJvmAckCluster(dir, peers, properties);
+  static InJvmAckCluster start(Path dir, List<PeerAddress> peers, List<PeerAddress> dataStreamPeers,
+      Map<String, String> properties) {
+    InJvmAckCluster c = new InJvmAckCluster(dir, peers, dataStreamPeers, properties);
     try {
       for (PeerAddress p : peers) {
         c.start(p.id());
@@ -46,7 +50,7 @@ final class InJvmAckCluster implements AckCluster {
       throw new IllegalStateException("node " + id + " is already running");
     }
     try {
-      running.put(id, AckNode.start(new NodeOptions(id, peers, dir.resolve(id), properties)));
+      running.put(id, AckNode.start(new NodeOptions(id, peers, dir.resolve(id), properties), dataStreamPeers));
     } catch (IOException e) {
       throw new UncheckedIOException("node " + id + " did not start: " + e.getMessage(), e);
     }
@@ -76,6 +80,11 @@ final class InJvmAckCluster implements AckCluster {
   @Override
   public List<PeerAddress> peers() {
     return peers;
+  }
+
+  @Override
+  public List<PeerAddress> dataStreamPeers() {
+    return dataStreamPeers;
   }
 
   @Override

@@ -25,18 +25,20 @@ final class ProcessAckCluster implements AckCluster {
   private static final int LOG_TAIL_LINES = 5;
   private final Path dir;
   private final List<PeerAddress> peers;
+  private final List<PeerAddress> dataStreamPeers;
   private final Map<String, Process> processes = new LinkedHashMap<>();
   private final Thread killOnExit = new Thread(this::killAll, "ack-cluster-kill");
   private boolean closed;
 
-  private ProcessAckCluster(Path dir, List<PeerAddress> peers) {
+  private ProcessAckCluster(Path dir, List<PeerAddress> peers, List<PeerAddress> dataStreamPeers) {
     this.dir = dir;
     this.peers = List.copyOf(peers);
+    this.dataStreamPeers = List.copyOf(dataStreamPeers);
   }
 
-  static ProcessAckCluster start(Path dir, List<PeerAddress> peers, Map<String, String> properties,
-      List<String> jvmArgs) {
-    ProcessAckCluster c = new ProcessAckCluster(dir, peers);
+  static ProcessAckCluster start(Path dir, List<PeerAddress> peers, List<PeerAddress> dataStreamPeers,
+      Map<String, String> properties, List<String> jvmArgs) {
+    ProcessAckCluster c = new ProcessAckCluster(dir, peers, dataStreamPeers);
     Runtime.getRuntime().addShutdownHook(c.killOnExit);
     try {
       for (PeerAddress p : peers) {
@@ -54,6 +56,9 @@ final class ProcessAckCluster implements AckCluster {
     cmd.addAll(jvmArgs);
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), AckServerMain.class.getName(),
         "--id", id, "--peers", PeerAddress.format(peers), "--dir", dir.resolve(id).toString()));
+    if (!dataStreamPeers.isEmpty()) {
+      cmd.addAll(List.of("--data-stream-peers", PeerAddress.format(dataStreamPeers)));
+    }
     properties.forEach((k, v) -> cmd.addAll(List.of("-D", k + "=" + v)));
     processes.put(id, ProcessCluster.launch(cmd, log(id)));
   }
@@ -65,6 +70,11 @@ final class ProcessAckCluster implements AckCluster {
   @Override
   public List<PeerAddress> peers() {
     return peers;
+  }
+
+  @Override
+  public List<PeerAddress> dataStreamPeers() {
+    return dataStreamPeers;
   }
 
   @Override

@@ -12,7 +12,7 @@ import java.util.List;
  */
 public interface BenchTarget extends Closeable {
 
-  /** {@code ckpt}, {@code ratis} or {@code etcd}. */
+  /** One of {@link Systems#NAMES}: {@code ckpt}, {@code ratis}, {@code etcd}, ... */
   String system();
 
   /** Version and layout, for the report (e.g. "etcd 3.4.23, 3 processes"). */

@@ -5,12 +5,14 @@ import java.util.List;
 
 /**
  * Starts a {@link BenchTarget} by system name: {@code ckpt}, {@code ratis} (bare Ratis with
- * ckpt's settings, acknowledges only), {@code etcd}, or {@code copy} (the payload copied to
- * three loopback replicas that fsync: the floor for large writes).
+ * ckpt's settings, acknowledges only), {@code ratis-stream} (the same with the value streamed
+ * over Ratis DataStream to files every node forces, not through the log), {@code etcd}, or
+ * {@code copy} (the payload copied to three loopback replicas that fsync: the floor for large
+ * writes).
  */
 public final class Systems {
   /** Every system {@code ckpt bench} knows, in report order. */
-  public static final List<String> NAMES = List.of("ckpt", "ratis", "etcd", "copy");
+  public static final List<String> NAMES = List.of("ckpt", "ratis", "ratis-stream", "etcd", "copy");
 
   private Systems() {}
 
@@ -48,6 +50,8 @@ public final class Systems {
         return CkptTarget.start(layout, dir);
       case "ratis":
         return io.ckpt.harness.bench.ratis.RatisTarget.start(layout, dir);
+      case "ratis-stream":
+        return io.ckpt.harness.bench.ratis.RatisStreamTarget.start(layout, dir);
       case "etcd":
         return io.ckpt.harness.bench.etcd.EtcdTarget.start(layout, dir);
       case "copy":
