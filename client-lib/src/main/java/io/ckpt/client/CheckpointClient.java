@@ -5,6 +5,7 @@ import io.ckpt.client.internal.Deadline;
 import io.ckpt.client.internal.Downloader;
 import io.ckpt.client.internal.OwnershipCalls;
 import io.ckpt.client.internal.RaftTransport;
+import io.ckpt.client.internal.ReadBatcher;
 import io.ckpt.client.internal.Replies;
 import io.ckpt.client.internal.StatusProbe;
 import io.ckpt.client.internal.Uploader;
@@ -49,12 +50,14 @@ public final class CheckpointClient implements AutoCloseable {
   private final RaftTransport transport;
   private final Uploader uploader;
   private final Downloader downloader;
+  private final ReadBatcher readBatcher;
   private final OwnershipCalls ownership;
 
   private CheckpointClient(ClientSettings settings) {
     this.transport = new RaftTransport(settings);
     this.uploader = new Uploader(transport);
-    this.downloader = new Downloader(transport);
+    this.readBatcher = new ReadBatcher(transport, settings.readBatchInFlight());
+    this.downloader = new Downloader(transport, readBatcher);
     this.ownership = new OwnershipCalls(transport);
   }
 
@@ -308,6 +311,7 @@ public final class CheckpointClient implements AutoCloseable {
   @Override
   public void close() {
     uploader.close();
+    readBatcher.close();
     try {
       transport.close();
     } catch (IOException e) {
@@ -348,6 +352,7 @@ public final class CheckpointClient implements AutoCloseable {
     private int groupCommitBytes = CkptClientConfigKeys.GROUP_COMMIT_BYTES_DEFAULT;
     private int groupCommitPutBytes = CkptClientConfigKeys.GROUP_COMMIT_PUT_BYTES_DEFAULT;
     private int groupCommitInFlight = CkptClientConfigKeys.GROUP_COMMIT_IN_FLIGHT_DEFAULT;
+    private int readBatchInFlight = CkptClientConfigKeys.READ_BATCH_IN_FLIGHT_DEFAULT;
 
     private Builder() {}
 
@@ -407,13 +412,24 @@ public final class CheckpointClient implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Read batching (see {@link CkptClientConfigKeys#READ_BATCH_IN_FLIGHT_KEY}): the read queries
+     * outstanding at once before concurrent linearizable gets wait and go together (0 = off).
+     */
+    public Builder readBatch(int inFlight) {
+      this.readBatchInFlight = (int) CkptClientConfigKeys.requireRange(CkptClientConfigKeys.READ_BATCH_IN_FLIGHT_KEY,
+          inFlight, 0, 1024);
+      return this;
+    }
+
     public CheckpointClient build() {
       if (peers == null) {
         throw new InvalidRequestException("no peers given: call peers(\"ID=HOST:PORT,...\")");
       }
       long inFlight = Math.max(maxInFlightBytes, chunkSize);
       return new CheckpointClient(new ClientSettings(peers, timeout, chunkSize, inFlight, raftClients, rpcTimeout,
-          new ClientSettings.GroupCommitSettings(groupCommitBytes, groupCommitPutBytes, groupCommitInFlight)));
+          new ClientSettings.GroupCommitSettings(groupCommitBytes, groupCommitPutBytes, groupCommitInFlight),
+          readBatchInFlight));
     }
   }
 }

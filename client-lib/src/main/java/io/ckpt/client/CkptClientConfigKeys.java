@@ -52,6 +52,15 @@ public final class CkptClientConfigKeys {
   public static final String GROUP_COMMIT_IN_FLIGHT_KEY = "ckpt.client.group-commit.in-flight";
   public static final int GROUP_COMMIT_IN_FLIGHT_DEFAULT = 2;
 
+  /**
+   * Read batching: linearizable gets (and infos) of one client sent to the leader while this many
+   * read queries are outstanding wait and go together in the next one, sharing its ReadIndex
+   * round; an idle client sends a get at once. 0 sends every get alone. Reads from an explicit
+   * node and stale reads are never batched.
+   */
+  public static final String READ_BATCH_IN_FLIGHT_KEY = "ckpt.client.read-batch.in-flight";
+  public static final int READ_BATCH_IN_FLIGHT_DEFAULT = 2;
+
   static Duration requirePositive(String key, Duration d) {
     if (d == null || d.isNegative() || d.isZero()) {
       throw new InvalidRequestException(key + " must be positive, got " + d);

@@ -4,7 +4,10 @@ import io.ckpt.client.PeerAddress;
 import java.time.Duration;
 import java.util.List;
 
-/** The validated settings a client runs with (built by {@code CheckpointClient.Builder}). */
+/**
+ * The validated settings a client runs with (built by {@code CheckpointClient.Builder});
+ * {@code readBatchInFlight} is the read-batch queries outstanding at once (0 = no batching).
+ */
 public record ClientSettings(
     List<PeerAddress> peers,
     Duration timeout,
@@ -12,7 +15,15 @@ public record ClientSettings(
     long maxInFlightBytes,
     int raftClients,
     Duration rpcTimeout,
-    GroupCommitSettings groupCommit) {
+    GroupCommitSettings groupCommit,
+    int readBatchInFlight) {
+
+  /** Settings with read batching at its default. */
+  public ClientSettings(List<PeerAddress> peers, Duration timeout, int chunkSize, long maxInFlightBytes,
+      int raftClients, Duration rpcTimeout, GroupCommitSettings groupCommit) {
+    this(peers, timeout, chunkSize, maxInFlightBytes, raftClients, rpcTimeout, groupCommit,
+        io.ckpt.client.CkptClientConfigKeys.READ_BATCH_IN_FLIGHT_DEFAULT);
+  }
 
   /**
    * Group commit of small puts: payload bytes of one group entry (0 = off), the largest put

@@ -25,9 +25,12 @@ public final class Downloader {
   /** Chunks fetched ahead of the one being delivered (each up to a chunk's size in memory). */
   static final int PREFETCH = 4;
   private final RaftTransport transport;
+  private final ReadBatcher batcher;
 
-  public Downloader(RaftTransport transport) {
+  /** Reads through {@code transport}; linearizable heads from the leader go through {@code batcher}. */
+  public Downloader(RaftTransport transport, ReadBatcher batcher) {
     this.transport = transport;
+    this.batcher = batcher;
   }
 
   /** Receives each verified chunk of a version in order. */
@@ -40,9 +43,13 @@ public final class Downloader {
   public record Head(SegmentInfo info, int chunkCount, QueryReply reply, String node) {}
 
   public Head head(String name, ReadOptions options, boolean withFirstChunk, Deadline deadline) {
-    Query q = Query.newBuilder().setGet(GetQuery.newBuilder().setName(name).setVersion(options.version())
-        .setIncludeFirstChunk(withFirstChunk)).build();
-    RaftTransport.Answer a = transport.query(q, options.node().orElse(null), options.isStale(), 0, deadline, "get " + name);
+    GetQuery get = GetQuery.newBuilder().setName(name).setVersion(options.version())
+        .setIncludeFirstChunk(withFirstChunk).build();
+    // A head may come without its first chunk (a batch ran out of reply bytes): stream reads it.
+    RaftTransport.Answer a = batcher.enabled() && options.node().isEmpty() && !options.isStale()
+        ? transport.retrying(() -> batcher.submit(get), deadline, "get " + name)
+        : transport.query(Query.newBuilder().setGet(get).build(), options.node().orElse(null), options.isStale(), 0,
+            deadline, "get " + name);
     QueryReply r = a.reply();
     Replies.check(r.getStatus(), r.getMessage(), -1, -1);
     return new Head(toInfo(r.getInfo(), a.node(), r.getAppliedRevision()), r.getInfo().getChunkCount(), r, a.node());

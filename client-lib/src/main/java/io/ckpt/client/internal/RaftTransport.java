@@ -49,6 +49,8 @@ public final class RaftTransport implements Closeable {
   private final AtomicInteger next = new AtomicInteger();
   /** What the servers may send a reading client unacknowledged (several prefetched chunks). */
   static final long READ_FLOW_CONTROL_WINDOW = 8L << 20;
+  /** Read replies may exceed the chunk size by this much (metadata of a batch of heads). */
+  static final int READ_REPLY_HEADROOM = 8 << 20;
   static final java.time.Duration READ_TIMEOUT_MAX = java.time.Duration.ofSeconds(3);
   private final RaftClient readClient;
   private final java.util.concurrent.ExecutorService readers = java.util.concurrent.Executors.newCachedThreadPool(r -> {
@@ -79,7 +81,8 @@ public final class RaftTransport implements Closeable {
     RaftProperties readProperties = new RaftProperties();
     RaftClientConfigKeys.Rpc.setRequestTimeout(readProperties,
         TimeDuration.valueOf(readTimeout().toMillis(), TimeUnit.MILLISECONDS));
-    GrpcConfigKeys.setMessageSizeMax(readProperties, SizeInBytes.valueOf(settings.chunkSize() + (2 << 20)));
+    // A batched read's reply carries up to 1 MiB of first chunks plus every member's metadata.
+    GrpcConfigKeys.setMessageSizeMax(readProperties, SizeInBytes.valueOf(settings.chunkSize() + READ_REPLY_HEADROOM));
     // Downloads prefetch several chunks: a window of one chunk would stall each on a window update.
     GrpcConfigKeys.setFlowControlWindow(readProperties, SizeInBytes.valueOf(READ_FLOW_CONTROL_WINDOW));
     readClient = RaftClient.newBuilder().setClientId(ClientId.randomId()).setRaftGroup(group)
@@ -181,10 +184,19 @@ public final class RaftTransport implements Closeable {
    * state once it reached {@code minIndex}.
    */
   public Answer query(Query query, String node, boolean stale, long minIndex, Deadline deadline, String what) {
+    return retrying(() -> queryOnce(query, node, stale, minIndex), deadline, what);
+  }
+
+  /**
+   * Makes {@code attempt} until it answers, retrying transient refusals as {@link #query} does
+   * (with backoff, until the deadline): a read batched with others is retried the same way.
+   */
+  public Answer retrying(java.util.function.Supplier<CompletableFuture<Answer>> attempt, Deadline deadline,
+      String what) {
     long backoffMs = 20;
     while (true) {
       try {
-        return await(queryOnce(query, node, stale, minIndex), deadline, what);
+        return await(attempt.get(), deadline, what);
       } catch (UnavailableException e) {
         if (!isTransient(e) || deadline.remainingMillis() <= backoffMs) {
           throw e;
@@ -211,6 +223,11 @@ public final class RaftTransport implements Closeable {
       }
     }
     return false;
+  }
+
+  /** One linearizable attempt of {@code query} on the leader, without retries of our own. */
+  public CompletableFuture<Answer> queryLeaderOnce(Query query) {
+    return queryOnce(query, null, false, 0);
   }
 
   private CompletableFuture<Answer> queryOnce(Query query, String node, boolean stale, long minIndex) {

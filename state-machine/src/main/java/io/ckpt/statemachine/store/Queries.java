@@ -20,6 +20,15 @@ import java.util.Optional;
 /** Answers read-only queries from the store's current (applied) state. */
 final class Queries {
   private static final int MAX_LIST = 10_000;
+  /** The most gets one {@code BatchQuery} may carry (as many as a write batch carries puts). */
+  static final int MAX_BATCH_GETS = 1024;
+  /**
+   * First-chunk bytes one batch reply may carry in all; later members come without their first
+   * chunk. A reader's gRPC channel takes replies of its chunk size plus a few MiB (the node's own
+   * 64 MB limit bounds only what it receives), so a batch carries at most one largest chunk's
+   * worth of data.
+   */
+  static final int BATCH_DATA_BUDGET = 1 << 20;
   private final SegmentStore store;
 
   Queries(SegmentStore store) {
@@ -37,12 +46,18 @@ final class Queries {
       case WATCH -> watch(query.getWatch());
       case LEASES -> leases();
       case FINGERPRINT -> QueryReply.newBuilder().setFingerprint(store.fingerprint(query.getFingerprint().getVerifyChunks()));
+      case BATCH -> batch(query.getBatch(), applied);
       default -> error(Status.INVALID, "empty or unknown query");
     };
     return reply.setAppliedRevision(applied).build();
   }
 
   private QueryReply.Builder get(GetQuery q) {
+    return get(q, Long.MAX_VALUE);
+  }
+
+  /** A get whose first chunk, if asked for, is left out when larger than {@code chunkBudget}. */
+  private QueryReply.Builder get(GetQuery q, long chunkBudget) {
     if (!SegmentNames.isValid(q.getName())) {
       return error(Status.INVALID, "invalid segment name '" + q.getName() + "'");
     }
@@ -60,8 +75,27 @@ final class Queries {
     }
     QueryReply.Builder reply = describe(record.get()).setInfo(info(q.getName(), version.get()));
     record.get().getVersionsList().forEach(v -> reply.addRetainedVersions(v.getVersion()));
-    if (q.getIncludeFirstChunk() && version.get().getChunksCount() > 0) {
+    if (q.getIncludeFirstChunk() && version.get().getChunksCount() > 0
+        && version.get().getChunks(0).getSize() <= chunkBudget) {
       return withChunk(reply, q.getName(), version.get(), 0);
+    }
+    return reply;
+  }
+
+  /**
+   * Answers every member as if asked alone, from this one state; a member's first chunk is left
+   * out once the members before it used up {@link #BATCH_DATA_BUDGET}.
+   */
+  private QueryReply.Builder batch(io.ckpt.protocol.BatchQuery q, long applied) {
+    if (q.getGetsCount() == 0 || q.getGetsCount() > MAX_BATCH_GETS) {
+      return error(Status.INVALID, "a batch query carries 1.." + MAX_BATCH_GETS + " gets, got " + q.getGetsCount());
+    }
+    QueryReply.Builder reply = QueryReply.newBuilder();
+    long budget = BATCH_DATA_BUDGET;
+    for (GetQuery member : q.getGetsList()) {
+      QueryReply r = get(member, budget).setAppliedRevision(applied).build();
+      budget -= r.getData().size();
+      reply.addBatch(r);
     }
     return reply;
   }

@@ -41,6 +41,8 @@ public final class SegmentStore implements Closeable {
   private volatile long changes;
   /** Lock-free attempts before a query takes the store's lock (an apply-heavy moment). */
   private static final int OPTIMISTIC_TRIES = 3;
+  private final java.util.concurrent.atomic.LongAdder batchQueries = new java.util.concurrent.atomic.LongAdder();
+  private final java.util.concurrent.atomic.LongAdder batchedGets = new java.util.concurrent.atomic.LongAdder();
 
   private SegmentStore(Path dir, StoreSettings settings, Catalog catalog, ChunkVolumes volumes) {
     this.dir = dir;
@@ -128,6 +130,10 @@ public final class SegmentStore implements Closeable {
    * overlapped it; after a few tries it waits for the store's lock instead.
    */
   public QueryReply query(Query query) {
+    if (query.hasBatch()) {
+      batchQueries.increment();
+      batchedGets.add(query.getBatch().getGetsCount());
+    }
     for (int i = 0; i < OPTIMISTIC_TRIES; i++) {
       long before = changes;
       if ((before & 1) == 0) {
@@ -141,6 +147,16 @@ public final class SegmentStore implements Closeable {
     synchronized (this) {
       return queries.answer(query);
     }
+  }
+
+  /** Batch queries this store answered (read batching at work; for tests and metrics). */
+  public long batchQueries() {
+    return batchQueries.sum();
+  }
+
+  /** Gets this store answered as members of batch queries. */
+  public long batchedGets() {
+    return batchedGets.sum();
   }
 
   /** An answer, or null when a concurrent change made the read fail (it is retried). */

@@ -1,0 +1,173 @@
+package io.ckpt.client.internal;
+
+import io.ckpt.client.CheckpointException;
+import io.ckpt.client.UnavailableException;
+import io.ckpt.protocol.BatchQuery;
+import io.ckpt.protocol.GetQuery;
+import io.ckpt.protocol.Query;
+import io.ckpt.protocol.QueryReply;
+import io.ckpt.protocol.Status;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * Read batching: concurrent linearizable heads ({@code GetQuery}s to the leader) of this client
+ * share one ReadIndex round. Each read is a heartbeat round on the leader plus a wait for apply,
+ * whatever it asks, so this is the lever on small reads, as {@link GroupCommit} is on writes.
+ *
+ * <p>At most {@code inFlight} queries are outstanding. A get that finds a free slot goes out at
+ * once, alone, as a plain {@code GetQuery}: an idle client adds no latency. Gets that arrive
+ * while every slot is busy queue, and the next free slot takes up to {@link #MAX_GETS} of them
+ * as one {@code BatchQuery}. Every member was issued before the batch left, so the batch's read
+ * index covers each of them: each answer is linearizable. A batch fails (no leader, not leader,
+ * ReadIndex failure, timeout) as a whole; {@link #submit} is one attempt, and each caller retries
+ * its own get with its own deadline ({@link RaftTransport#retrying}).
+ */
+public final class ReadBatcher {
+  /** The most gets in one batch (what the servers accept). */
+  static final int MAX_GETS = 1024;
+  private final RaftTransport transport;
+  private final int inFlight;
+  /** Gets waiting for a slot (guarded by this). */
+  private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+  private int outstanding;
+  private boolean closed;
+  /** Sends the next batch off Ratis's threads (sending from its completion threads can deadlock). */
+  private final ExecutorService sender = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "ckpt-read-batch");
+    t.setDaemon(true);
+    return t;
+  });
+
+  private record Pending(GetQuery get, CompletableFuture<RaftTransport.Answer> answer) {}
+
+  /** Batches gets with at most {@code inFlight} queries outstanding (0: every get goes alone). */
+  public ReadBatcher(RaftTransport transport, int inFlight) {
+    this.transport = transport;
+    this.inFlight = inFlight;
+  }
+
+  /** Whether gets are batched at all. */
+  public boolean enabled() {
+    return inFlight > 0;
+  }
+
+  /** One linearizable attempt of {@code get} on the leader, alone or with others. */
+  public CompletableFuture<RaftTransport.Answer> submit(GetQuery get) {
+    Pending p = new Pending(get, new CompletableFuture<>());
+    List<Pending> batch;
+    synchronized (this) {
+      if (closed) {
+        throw new UnavailableException("get " + get.getName() + ": the client is closed");
+      }
+      queue.add(p);
+      batch = nextBatch();
+    }
+    send(batch);
+    return p.answer();
+  }
+
+  /** Takes the next batch if a slot is free (the caller holds the lock); null if none. */
+  private List<Pending> nextBatch() {
+    if (outstanding >= inFlight) {
+      return null;
+    }
+    List<Pending> batch = new ArrayList<>();
+    while (!queue.isEmpty() && batch.size() < MAX_GETS) {
+      Pending p = queue.poll();
+      // A caller that gave up (its deadline passed) cancelled its attempt: nothing to ask.
+      if (!p.answer().isDone()) {
+        batch.add(p);
+      }
+    }
+    if (batch.isEmpty()) {
+      return null;
+    }
+    outstanding++;
+    return batch;
+  }
+
+  private void send(List<Pending> batch) {
+    if (batch == null) {
+      return;
+    }
+    Query q = batch.size() == 1 ? Query.newBuilder().setGet(batch.get(0).get()).build()
+        : Query.newBuilder().setBatch(BatchQuery.newBuilder().addAllGets(batch.stream().map(Pending::get).toList()))
+            .build();
+    CompletableFuture<RaftTransport.Answer> answered;
+    try {
+      answered = transport.queryLeaderOnce(q);
+    } catch (RuntimeException e) {
+      answered = CompletableFuture.failedFuture(e);
+    }
+    answered.whenCompleteAsync((answer, failure) -> {
+      List<Pending> next;
+      synchronized (this) {
+        outstanding--;
+        next = closed ? null : nextBatch();
+      }
+      send(next);
+      if (failure != null) {
+        batch.forEach(p -> p.answer().completeExceptionally(failure));
+      } else {
+        answered(batch, answer);
+      }
+    }, this::runOnSender);
+  }
+
+  private void answered(List<Pending> batch, RaftTransport.Answer answer) {
+    QueryReply reply = answer.reply();
+    if (batch.size() == 1) {
+      batch.get(0).answer().complete(answer);
+    } else if (reply.getBatchCount() == batch.size()) {
+      for (int i = 0; i < batch.size(); i++) {
+        batch.get(i).answer().complete(new RaftTransport.Answer(reply.getBatch(i), answer.node()));
+      }
+    } else if (reply.getStatus() == Status.INVALID && reply.getBatchCount() == 0) {
+      // A node that does not know batch queries (an older version) refuses them: ask one by one.
+      for (Pending p : batch) {
+        transport.queryLeaderOnce(Query.newBuilder().setGet(p.get()).build()).whenComplete((a, t) -> {
+          if (t != null) {
+            p.answer().completeExceptionally(t);
+          } else {
+            p.answer().complete(a);
+          }
+        });
+      }
+    } else if (reply.getStatus() != Status.OK && reply.getBatchCount() == 0) {
+      // The node refused the whole query (it stopped serving, say): each get gets that answer.
+      batch.forEach(p -> p.answer().complete(answer));
+    } else {
+      CheckpointException e = new CheckpointException("the server answered a batch of " + batch.size() + " gets with "
+          + reply.getBatchCount() + " replies" + (reply.getMessage().isEmpty() ? "" : ": " + reply.getMessage()));
+      batch.forEach(p -> p.answer().completeExceptionally(e));
+    }
+  }
+
+  /** On the sender thread; inline once the client is closed (nothing is sent then). */
+  private void runOnSender(Runnable r) {
+    try {
+      sender.execute(r);
+    } catch (RejectedExecutionException e) {
+      r.run();
+    }
+  }
+
+  /** Fails the gets still waiting for a slot; those already sent complete as they will. */
+  public void close() {
+    List<Pending> waiting;
+    synchronized (this) {
+      closed = true;
+      waiting = List.copyOf(queue);
+      queue.clear();
+    }
+    waiting.forEach(p -> p.answer().completeExceptionally(
+        new UnavailableException("get " + p.get().getName() + ": the client was closed before it was sent")));
+    sender.shutdown();
+  }
+}
