@@ -13,8 +13,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 /**
  * Group commit of small puts: concurrent puts of this client share one Raft log entry. Ratis
@@ -29,49 +27,28 @@ import java.util.concurrent.Executors;
  * is resent put by put, so each put gets its own answer; a batch that fails (no quorum, timed
  * out) fails every put in it, which may or may not have been applied, like any failed write.
  */
-public final class GroupCommit {
+public final class GroupCommit extends SlotBatcher<GroupCommit.Pending, WriteReply> {
   private final RaftTransport transport;
   private final int maxBytes;
-  private final int inFlight;
-  /** Puts waiting for a slot (guarded by this). */
-  private final ArrayDeque<Pending> queue = new ArrayDeque<>();
-  private int outstanding;
-  private boolean closed;
-  /** Sends the next batch and resends refused ones, off Ratis's threads. */
-  private final ExecutorService sender = Executors.newSingleThreadExecutor(r -> {
-    Thread t = new Thread(r, "ckpt-group-commit");
-    t.setDaemon(true);
-    return t;
-  });
 
-  private record Pending(PutEntry put, CompletableFuture<WriteReply> reply) {}
+  record Pending(PutEntry put, CompletableFuture<WriteReply> reply) {}
 
   public GroupCommit(RaftTransport transport, int maxBytes, int inFlight) {
+    super("ckpt-group-commit", inFlight);
     this.transport = transport;
     this.maxBytes = maxBytes;
-    this.inFlight = inFlight;
   }
 
   /** Proposes {@code put}, alone or with others; completes with its own reply. */
   public CompletableFuture<WriteReply> submit(PutEntry put) {
     Pending p = new Pending(put, new CompletableFuture<>());
-    List<Pending> batch;
-    synchronized (this) {
-      if (closed) {
-        throw new UnavailableException("put " + put.getName() + ": the client is closed");
-      }
-      queue.add(p);
-      batch = nextBatch();
-    }
-    send(batch);
+    submit(p, () -> new UnavailableException("put " + put.getName() + ": the client is closed"));
     return p.reply();
   }
 
-  /** Takes the next batch if a slot is free (the caller holds the lock); null if none. */
-  private List<Pending> nextBatch() {
-    if (outstanding >= inFlight || queue.isEmpty()) {
-      return null;
-    }
+  /** As many queued puts as fit: {@code maxBytes} of payload, each segment at most once, in order. */
+  @Override
+  protected List<Pending> take(ArrayDeque<Pending> queue) {
     List<Pending> batch = new ArrayList<>();
     Set<String> names = new HashSet<>();
     long bytes = 0;
@@ -88,41 +65,27 @@ public final class GroupCommit {
         it.remove();
       }
     }
-    outstanding++;
     return batch;
   }
 
   /** The most puts in one batch (the servers accept up to 1024). */
   static final int MAX_PUTS = 512;
 
-  private void send(List<Pending> batch) {
-    if (batch == null) {
-      return;
-    }
+  @Override
+  protected CompletableFuture<WriteReply> send(List<Pending> batch) {
     LogEntry entry = batch.size() == 1 ? LogEntry.newBuilder().setPut(batch.get(0).put()).build()
         : LogEntry.newBuilder().setBatch(BatchEntry.newBuilder().addAllPuts(batch.stream().map(Pending::put).toList()))
             .build();
-    // Never from Ratis's completion thread: it holds its client's window lock while completing,
-    // and sending on another lane from there takes that lane's lock (two such threads deadlock).
-    CompletableFuture<WriteReply> written;
-    try {
-      written = transport.write(transport.lane(), entry);
-    } catch (RuntimeException e) {
-      written = CompletableFuture.failedFuture(e);
+    return transport.write(transport.lane(), entry);
+  }
+
+  @Override
+  protected void deliver(List<Pending> batch, WriteReply reply, Throwable failure) {
+    if (failure != null) {
+      failed(batch, failure);
+    } else {
+      answered(batch, reply);
     }
-    written.whenCompleteAsync((reply, failure) -> {
-      List<Pending> next;
-      synchronized (this) {
-        outstanding--;
-        next = closed ? null : nextBatch();
-      }
-      send(next);
-      if (failure != null) {
-        failed(batch, failure);
-      } else {
-        answered(batch, reply);
-      }
-    }, this::runOnSender);
   }
 
   private void answered(List<Pending> batch, WriteReply reply) {
@@ -142,10 +105,7 @@ public final class GroupCommit {
   }
 
   private void failed(List<Pending> batch, Throwable failure) {
-    boolean refusedWhole;
-    synchronized (this) {
-      refusedWhole = !closed && batch.size() > 1 && Rejections.find(failure).isPresent();
-    }
+    boolean refusedWhole = !isClosed() && batch.size() > 1 && Rejections.find(failure).isPresent();
     for (Pending p : batch) {
       if (refusedWhole) {
         transport.write(transport.lane(), LogEntry.newBuilder().setPut(p.put()).build()).whenComplete((r, t) -> {
@@ -161,25 +121,9 @@ public final class GroupCommit {
     }
   }
 
-  /** On the sender thread; inline once the client is closed (nothing is sent then). */
-  private void runOnSender(Runnable r) {
-    try {
-      sender.execute(r);
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      r.run();
-    }
-  }
-
-  /** Fails the puts still waiting for a slot; those already sent complete as they will. */
-  public void close() {
-    List<Pending> waiting;
-    synchronized (this) {
-      closed = true;
-      waiting = List.copyOf(queue);
-      queue.clear();
-    }
-    waiting.forEach(p -> p.reply().completeExceptionally(
-        new UnavailableException("put " + p.put().getName() + ": the client was closed before it was sent")));
-    sender.shutdown();
+  @Override
+  protected void failClosed(Pending p) {
+    p.reply().completeExceptionally(
+        new UnavailableException("put " + p.put().getName() + ": the client was closed before it was sent"));
   }
 }

@@ -11,9 +11,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Read batching: concurrent linearizable heads ({@code GetQuery}s to the leader) of this client
@@ -28,26 +25,17 @@ import java.util.concurrent.RejectedExecutionException;
  * ReadIndex failure, timeout) as a whole; {@link #submit} is one attempt, and each caller retries
  * its own get with its own deadline ({@link RaftTransport#retrying}).
  */
-public final class ReadBatcher {
+public final class ReadBatcher extends SlotBatcher<ReadBatcher.Pending, RaftTransport.Answer> {
   /** The most gets in one batch (what the servers accept). */
   static final int MAX_GETS = 1024;
   private final RaftTransport transport;
   private final int inFlight;
-  /** Gets waiting for a slot (guarded by this). */
-  private final ArrayDeque<Pending> queue = new ArrayDeque<>();
-  private int outstanding;
-  private boolean closed;
-  /** Sends the next batch off Ratis's threads (sending from its completion threads can deadlock). */
-  private final ExecutorService sender = Executors.newSingleThreadExecutor(r -> {
-    Thread t = new Thread(r, "ckpt-read-batch");
-    t.setDaemon(true);
-    return t;
-  });
 
-  private record Pending(GetQuery get, CompletableFuture<RaftTransport.Answer> answer) {}
+  record Pending(GetQuery get, CompletableFuture<RaftTransport.Answer> answer) {}
 
   /** Batches gets with at most {@code inFlight} queries outstanding (0: every get goes alone). */
   public ReadBatcher(RaftTransport transport, int inFlight) {
+    super("ckpt-read-batch", inFlight);
     this.transport = transport;
     this.inFlight = inFlight;
   }
@@ -60,23 +48,13 @@ public final class ReadBatcher {
   /** One linearizable attempt of {@code get} on the leader, alone or with others. */
   public CompletableFuture<RaftTransport.Answer> submit(GetQuery get) {
     Pending p = new Pending(get, new CompletableFuture<>());
-    List<Pending> batch;
-    synchronized (this) {
-      if (closed) {
-        throw new UnavailableException("get " + get.getName() + ": the client is closed");
-      }
-      queue.add(p);
-      batch = nextBatch();
-    }
-    send(batch);
+    submit(p, () -> new UnavailableException("get " + get.getName() + ": the client is closed"));
     return p.answer();
   }
 
-  /** Takes the next batch if a slot is free (the caller holds the lock); null if none. */
-  private List<Pending> nextBatch() {
-    if (outstanding >= inFlight) {
-      return null;
-    }
+  /** Up to {@link #MAX_GETS} queued gets whose callers still wait. */
+  @Override
+  protected List<Pending> take(ArrayDeque<Pending> queue) {
     List<Pending> batch = new ArrayList<>();
     while (!queue.isEmpty() && batch.size() < MAX_GETS) {
       Pending p = queue.poll();
@@ -85,39 +63,24 @@ public final class ReadBatcher {
         batch.add(p);
       }
     }
-    if (batch.isEmpty()) {
-      return null;
-    }
-    outstanding++;
     return batch;
   }
 
-  private void send(List<Pending> batch) {
-    if (batch == null) {
-      return;
-    }
+  @Override
+  protected CompletableFuture<RaftTransport.Answer> send(List<Pending> batch) {
     Query q = batch.size() == 1 ? Query.newBuilder().setGet(batch.get(0).get()).build()
         : Query.newBuilder().setBatch(BatchQuery.newBuilder().addAllGets(batch.stream().map(Pending::get).toList()))
             .build();
-    CompletableFuture<RaftTransport.Answer> answered;
-    try {
-      answered = transport.queryLeaderOnce(q);
-    } catch (RuntimeException e) {
-      answered = CompletableFuture.failedFuture(e);
+    return transport.queryLeaderOnce(q);
+  }
+
+  @Override
+  protected void deliver(List<Pending> batch, RaftTransport.Answer answer, Throwable failure) {
+    if (failure != null) {
+      batch.forEach(p -> p.answer().completeExceptionally(failure));
+    } else {
+      answered(batch, answer);
     }
-    answered.whenCompleteAsync((answer, failure) -> {
-      List<Pending> next;
-      synchronized (this) {
-        outstanding--;
-        next = closed ? null : nextBatch();
-      }
-      send(next);
-      if (failure != null) {
-        batch.forEach(p -> p.answer().completeExceptionally(failure));
-      } else {
-        answered(batch, answer);
-      }
-    }, this::runOnSender);
   }
 
   private void answered(List<Pending> batch, RaftTransport.Answer answer) {
@@ -149,25 +112,9 @@ public final class ReadBatcher {
     }
   }
 
-  /** On the sender thread; inline once the client is closed (nothing is sent then). */
-  private void runOnSender(Runnable r) {
-    try {
-      sender.execute(r);
-    } catch (RejectedExecutionException e) {
-      r.run();
-    }
-  }
-
-  /** Fails the gets still waiting for a slot; those already sent complete as they will. */
-  public void close() {
-    List<Pending> waiting;
-    synchronized (this) {
-      closed = true;
-      waiting = List.copyOf(queue);
-      queue.clear();
-    }
-    waiting.forEach(p -> p.answer().completeExceptionally(
-        new UnavailableException("get " + p.get().getName() + ": the client was closed before it was sent")));
-    sender.shutdown();
+  @Override
+  protected void failClosed(Pending p) {
+    p.answer().completeExceptionally(
+        new UnavailableException("get " + p.get().getName() + ": the client was closed before it was sent"));
   }
 }

@@ -1,0 +1,125 @@
+package io.ckpt.client.internal;
+
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * Batching by free slots, shared by {@link GroupCommit} (puts) and {@link ReadBatcher} (gets):
+ * at most {@code inFlight} requests are outstanding; a call that finds a free slot goes out at
+ * once (an idle client adds no latency), calls arriving while every slot is busy queue, and the
+ * next free slot takes what {@link #take} picks from the queue as one request. Replies are
+ * delivered, and the next batch is sent, on this batcher's own thread: never on Ratis's
+ * completion threads, where sending can deadlock on a client's window lock.
+ *
+ * @param <P> a queued call
+ * @param <R> the reply to one request
+ */
+abstract class SlotBatcher<P, R> {
+  private final int inFlight;
+  /** Calls waiting for a slot (guarded by this). */
+  private final ArrayDeque<P> queue = new ArrayDeque<>();
+  private int outstanding;
+  private boolean closed;
+  private final ExecutorService sender;
+
+  SlotBatcher(String threadName, int inFlight) {
+    this.inFlight = inFlight;
+    this.sender = Executors.newSingleThreadExecutor(r -> {
+      Thread t = new Thread(r, threadName);
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  /** Removes from {@code queue} the calls of the next request (empty: nothing to send). */
+  protected abstract List<P> take(ArrayDeque<P> queue);
+
+  /** Sends one request carrying {@code batch}. */
+  protected abstract CompletableFuture<R> send(List<P> batch);
+
+  /** Completes the calls of {@code batch} with {@code reply}, or with {@code failure}. */
+  protected abstract void deliver(List<P> batch, R reply, Throwable failure);
+
+  /** Fails a call still queued when the batcher closes. */
+  protected abstract void failClosed(P call);
+
+  /**
+   * Queues {@code call} and sends the next batch if a slot is free.
+   *
+   * @throws io.ckpt.client.UnavailableException from {@code closedError} once closed
+   */
+  protected final void submit(P call, java.util.function.Supplier<RuntimeException> closedError) {
+    List<P> batch;
+    synchronized (this) {
+      if (closed) {
+        throw closedError.get();
+      }
+      queue.add(call);
+      batch = nextBatch();
+    }
+    dispatch(batch);
+  }
+
+  protected final synchronized boolean isClosed() {
+    return closed;
+  }
+
+  /** Takes the next batch if a slot is free (the caller holds the lock); null if none. */
+  private List<P> nextBatch() {
+    if (outstanding >= inFlight || queue.isEmpty()) {
+      return null;
+    }
+    List<P> batch = take(queue);
+    if (batch.isEmpty()) {
+      return null;
+    }
+    outstanding++;
+    return batch;
+  }
+
+  private void dispatch(List<P> batch) {
+    if (batch == null) {
+      return;
+    }
+    CompletableFuture<R> sent;
+    try {
+      sent = send(batch);
+    } catch (RuntimeException e) {
+      sent = CompletableFuture.failedFuture(e);
+    }
+    sent.whenCompleteAsync((reply, failure) -> {
+      List<P> next;
+      synchronized (this) {
+        outstanding--;
+        next = closed ? null : nextBatch();
+      }
+      dispatch(next);
+      deliver(batch, reply, failure);
+    }, this::runOnSender);
+  }
+
+  /** On the sender thread; inline once the batcher is closed (nothing is sent then). */
+  private void runOnSender(Runnable r) {
+    try {
+      sender.execute(r);
+    } catch (RejectedExecutionException e) {
+      r.run();
+    }
+  }
+
+  /** Fails the calls still waiting for a slot; those already sent complete as they will. */
+  public void close() {
+    List<P> waiting;
+    synchronized (this) {
+      closed = true;
+      waiting = List.copyOf(queue);
+      queue.clear();
+    }
+    waiting.forEach(this::failClosed);
+    sender.shutdown();
+  }
+}
