@@ -241,7 +241,7 @@ class ReadBatchTest {
   /** A query sent as is, linearizably, to the leader. */
   static QueryReply raw(Query q) {
     ClientSettings settings = new ClientSettings(cluster.peers(), Duration.ofSeconds(20), CHUNK, 1 << 20, 1,
-        Duration.ofSeconds(5), new ClientSettings.GroupCommitSettings(0, 0, 1));
+        Duration.ofSeconds(5), new ClientSettings.GroupCommitSettings(0, 0, 1), 0);
     try (RaftTransport transport = new RaftTransport(settings)) {
       return transport.query(q, null, false, 0, transport.deadline(), "raw query").reply();
     } catch (java.io.IOException e) {

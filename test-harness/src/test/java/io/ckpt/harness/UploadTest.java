@@ -81,7 +81,7 @@ class UploadTest {
   private static void collectsAbandonedUpload(MiniCluster cluster) throws Exception {
     long before = cluster.node("n1").stateMachine().store().status().getUsedBytes();
     ClientSettings settings = new ClientSettings(cluster.peers(), Duration.ofSeconds(20), 64 << 10, 1 << 20, 1,
-        Duration.ofSeconds(5), new ClientSettings.GroupCommitSettings(0, 0, 1));
+        Duration.ofSeconds(5), new ClientSettings.GroupCommitSettings(0, 0, 1), 0);
     try (RaftTransport transport = new RaftTransport(settings)) {
       byte[] data = WriteReadTest.bytes(50_000, 9);
       LogEntry chunk = LogEntry.newBuilder().setChunk(ChunkEntry.newBuilder().setUploadId("abandoned-1")

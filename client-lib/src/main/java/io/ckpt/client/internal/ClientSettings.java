@@ -18,13 +18,6 @@ public record ClientSettings(
     GroupCommitSettings groupCommit,
     int readBatchInFlight) {
 
-  /** Settings with read batching at its default. */
-  public ClientSettings(List<PeerAddress> peers, Duration timeout, int chunkSize, long maxInFlightBytes,
-      int raftClients, Duration rpcTimeout, GroupCommitSettings groupCommit) {
-    this(peers, timeout, chunkSize, maxInFlightBytes, raftClients, rpcTimeout, groupCommit,
-        io.ckpt.client.CkptClientConfigKeys.READ_BATCH_IN_FLIGHT_DEFAULT);
-  }
-
   /**
    * Group commit of small puts: payload bytes of one group entry (0 = off), the largest put
    * that joins a group, and the group entries outstanding at once.

@@ -29,7 +29,6 @@ public final class ReadBatcher extends SlotBatcher<ReadBatcher.Pending, RaftTran
   /** The most gets in one batch (what the servers accept). */
   static final int MAX_GETS = 1024;
   private final RaftTransport transport;
-  private final int inFlight;
 
   record Pending(GetQuery get, CompletableFuture<RaftTransport.Answer> answer) {}
 
@@ -37,12 +36,11 @@ public final class ReadBatcher extends SlotBatcher<ReadBatcher.Pending, RaftTran
   public ReadBatcher(RaftTransport transport, int inFlight) {
     super("ckpt-read-batch", inFlight);
     this.transport = transport;
-    this.inFlight = inFlight;
   }
 
   /** Whether gets are batched at all. */
   public boolean enabled() {
-    return inFlight > 0;
+    return inFlight() > 0;
   }
 
   /** One linearizable attempt of {@code get} on the leader, alone or with others. */

@@ -77,7 +77,8 @@ public final class RatisTarget implements BenchTarget {
   static ClientSettings clientSettings(List<PeerAddress> peers) {
     return new ClientSettings(peers, CkptClientConfigKeys.TIMEOUT_DEFAULT, CkptClientConfigKeys.CHUNK_SIZE_DEFAULT,
         CkptClientConfigKeys.MAX_IN_FLIGHT_BYTES_DEFAULT, CkptClientConfigKeys.RAFT_CLIENTS_DEFAULT,
-        CkptClientConfigKeys.RPC_TIMEOUT_DEFAULT, new ClientSettings.GroupCommitSettings(0, 0, 1));
+        CkptClientConfigKeys.RPC_TIMEOUT_DEFAULT, new ClientSettings.GroupCommitSettings(0, 0, 1),
+        CkptClientConfigKeys.READ_BATCH_IN_FLIGHT_DEFAULT);
   }
 
   @Override
