@@ -1,6 +1,7 @@
 package io.ckpt.server.node;
 
 import java.util.concurrent.TimeUnit;
+import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.server.RaftServerConfigKeys;
@@ -60,6 +61,10 @@ public final class CkptServerConfigKeys {
     GrpcConfigKeys.setFlowControlWindow(p, GRPC_FLOW_CONTROL_WINDOW);
     // Heartbeats on their own channel, so they never queue behind megabytes of appendEntries.
     GrpcConfigKeys.Server.setHeartbeatChannel(p, true);
+    // Followers learn a new commit index from an empty appendEntries sent at once, not from a
+    // commit-index entry in the log (which cost every write a second round and fsync).
+    RaftConfigKeys.Rpc.setType(p, new CommitForwardingRpc());
+    RaftServerConfigKeys.Log.setLogMetadataEnabled(p, false);
     RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
     RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, APPENDER_BUFFER_BYTE_LIMIT);
     RaftServerConfigKeys.Log.setSegmentSizeMax(p, LOG_SEGMENT_SIZE_MAX);
