@@ -46,22 +46,8 @@ class GroupCommitTest {
     cluster.close();
   }
 
-  interface Task {
-    void run(int thread) throws Exception;
-  }
-
-  static void inParallel(int n, Task task) throws Exception {
-    List<Future<?>> fs = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      int t = i;
-      fs.add(threads.submit(() -> {
-        task.run(t);
-        return null;
-      }));
-    }
-    for (Future<?> f : fs) {
-      f.get(120, TimeUnit.SECONDS);
-    }
+  static void inParallel(int n, ParallelTasks.Task task) throws Exception {
+    ParallelTasks.run(threads, n, task);
   }
 
   @Test
