@@ -27,6 +27,9 @@ import org.apache.ratis.server.raftlog.RaftLogIOException;
  * form: no log write, no fsync on the follower) once per new commit index per follower. A
  * follower takes from it only what the request's previous entry proves it holds, as Raft says.
  *
+ * <p>The same appender also makes sure a linearizable read is confirmed by the heartbeat it
+ * triggers rather than the next periodic one: see {@link OwedHeartbeat}.
+ *
  * <p>Named in the properties by class name ({@code raft.rpc.type}); clients keep plain gRPC,
  * the wire protocol is the same.
  */
@@ -60,6 +63,7 @@ public final class CommitForwardingRpc implements RpcType {
   static final class Appender extends GrpcLogAppender {
     /** The highest commit index sent to this follower in any appendEntries. */
     private final AtomicLong commitSent = new AtomicLong(-1);
+    private final OwedHeartbeat owedHeartbeat = new OwedHeartbeat();
 
     Appender(RaftServer.Division server, LeaderState state, FollowerInfo follower) {
       super(server, state, follower);
@@ -80,8 +84,26 @@ public final class CommitForwardingRpc implements RpcType {
       AppendEntriesRequestProto request = super.newAppendEntriesRequest(callId, heartbeat || commitOnly);
       if (request != null) {
         commitSent.accumulateAndGet(request.getLeaderCommit(), Math::max);
+        owedHeartbeat.built(callId);
       }
       return request;
+    }
+
+    /**
+     * Ratis asks this only when a linearizable read starts waiting for heartbeat replies: the
+     * answer is the first call id whose reply may confirm the read. Owe a request with that id.
+     */
+    @Override
+    public long getCallId() {
+      long next = super.getCallId();
+      owedHeartbeat.oweFrom(next);
+      notifyLogAppender();
+      return next;
+    }
+
+    @Override
+    public long getHeartbeatWaitTimeMs() {
+      return owedHeartbeat.isOwed() ? 0 : super.getHeartbeatWaitTimeMs();
     }
   }
 }
