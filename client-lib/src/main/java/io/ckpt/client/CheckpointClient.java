@@ -5,7 +5,7 @@ import io.ckpt.client.internal.Deadline;
 import io.ckpt.client.internal.Downloader;
 import io.ckpt.client.internal.OwnershipCalls;
 import io.ckpt.client.internal.RaftTransport;
-import io.ckpt.client.internal.ReadBatcher;
+import io.ckpt.client.internal.ReadBatchers;
 import io.ckpt.client.internal.Replies;
 import io.ckpt.client.internal.StatusProbe;
 import io.ckpt.client.internal.Uploader;
@@ -50,14 +50,14 @@ public final class CheckpointClient implements AutoCloseable {
   private final RaftTransport transport;
   private final Uploader uploader;
   private final Downloader downloader;
-  private final ReadBatcher readBatcher;
+  private final ReadBatchers readBatchers;
   private final OwnershipCalls ownership;
 
   private CheckpointClient(ClientSettings settings) {
     this.transport = new RaftTransport(settings);
     this.uploader = new Uploader(transport);
-    this.readBatcher = new ReadBatcher(transport, settings.readBatchInFlight());
-    this.downloader = new Downloader(transport, readBatcher);
+    this.readBatchers = new ReadBatchers(transport, settings.readBatchInFlight());
+    this.downloader = new Downloader(transport, readBatchers);
     this.ownership = new OwnershipCalls(transport);
   }
 
@@ -311,7 +311,7 @@ public final class CheckpointClient implements AutoCloseable {
   @Override
   public void close() {
     uploader.close();
-    readBatcher.close();
+    readBatchers.close();
     try {
       transport.close();
     } catch (IOException e) {
@@ -414,7 +414,8 @@ public final class CheckpointClient implements AutoCloseable {
 
     /**
      * Read batching (see {@link CkptClientConfigKeys#READ_BATCH_IN_FLIGHT_KEY}): the read queries
-     * outstanding at once before concurrent linearizable gets wait and go together (0 = off).
+     * outstanding at once (per target: the leader, or a node for stale gets) before concurrent
+     * gets wait and go together (0 = off).
      */
     public Builder readBatch(int inFlight) {
       this.readBatchInFlight = (int) CkptClientConfigKeys.requireRange(CkptClientConfigKeys.READ_BATCH_IN_FLIGHT_KEY,

@@ -55,8 +55,8 @@ public final class CkptClientConfigKeys {
   /**
    * Read batching: linearizable gets (and infos) of one client sent to the leader while this many
    * read queries are outstanding wait and go together in the next one, sharing its ReadIndex
-   * round; an idle client sends a get at once. 0 sends every get alone. Reads from an explicit
-   * node and stale reads are never batched.
+   * round; stale gets likewise, per node, sharing one request. An idle client sends a get at
+   * once. 0 sends every get alone. Linearizable reads from an explicit node are never batched.
    */
   public static final String READ_BATCH_IN_FLIGHT_KEY = "ckpt.client.read-batch.in-flight";
   public static final int READ_BATCH_IN_FLIGHT_DEFAULT = 2;

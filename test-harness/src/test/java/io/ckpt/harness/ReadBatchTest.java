@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.ckpt.client.CheckpointClient;
 import io.ckpt.client.CkptClientConfigKeys;
 import io.ckpt.client.InvalidRequestException;
+import io.ckpt.client.ReadOptions;
 import io.ckpt.client.Segment;
 import io.ckpt.client.SegmentNotFoundException;
 import io.ckpt.client.UnavailableException;
@@ -29,6 +30,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.ToLongFunction;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -94,6 +96,57 @@ class ReadBatchTest {
     assertThat(batches).as("batch queries").isPositive();
     assertThat(batched).as("gets in %d batches", batches).isGreaterThan(batches);
     assertThat(batched).isLessThanOrEqualTo(64 * 5 * 2);
+  }
+
+  /** Stale gets to one node are batched per node: that node answers them in batch queries. */
+  @Test
+  void concurrentStaleGetsOfOneNodeShareBatchesOnThatNode() throws Exception {
+    int segments = 10;
+    byte[][] data = new byte[segments][];
+    long[] versions = new long[segments];
+    for (int i = 0; i < segments; i++) {
+      data[i] = WriteReadTest.bytes(SIZES[i % SIZES.length], 300 + i);
+      versions[i] = client.put("rb/stale" + i, data[i]).version();
+    }
+    String follower = cluster.runningIds().stream().filter(id -> !id.equals(cluster.awaitLeader(Duration.ofSeconds(30)))).findFirst()
+        .orElseThrow();
+    ReadOptions fromFollower = ReadOptions.latest().stale().fromNode(follower);
+    // A stale read answers from what the node applied: wait until it has every put.
+    Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreException(SegmentNotFoundException.class)
+        .until(() -> client.get("rb/stale" + (segments - 1), fromFollower).info().version()
+            == versions[segments - 1]);
+    SegmentStore followerStore = cluster.node(follower).stateMachine().store();
+    long batchedBefore = followerStore.batchedGets();
+    long batchesBefore = followerStore.batchQueries();
+    inParallel(64, t -> {
+      for (int round = 0; round < 5; round++) {
+        int i = (t + round * 3) % segments;
+        Segment s = client.get("rb/stale" + i, fromFollower);
+        assertThat(s.info().node()).isEqualTo(follower);
+        assertThat(s.info().version()).isEqualTo(versions[i]);
+        assertThat(s.data()).as("rb/stale%d (%d bytes)", i, data[i].length).isEqualTo(data[i]);
+      }
+    });
+    long batched = followerStore.batchedGets() - batchedBefore;
+    long batches = followerStore.batchQueries() - batchesBefore;
+    assertThat(batches).as("batch queries on %s", follower).isPositive();
+    assertThat(batched).as("stale gets in %d batches on %s", batches, follower).isGreaterThan(batches);
+    assertThat(batched).isLessThanOrEqualTo(64 * 5);
+  }
+
+  /** A stale get that names no node goes to the first peer, batched there too. */
+  @Test
+  void staleGetsWithoutANodeGoToTheFirstPeer() throws Exception {
+    byte[] value = WriteReadTest.bytes(500, 77);
+    long version = client.put("rb/stale-default", value).version();
+    String first = cluster.peers().get(0).id();
+    Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreException(SegmentNotFoundException.class)
+        .until(() -> client.get("rb/stale-default", ReadOptions.latest().stale()).info().version() == version);
+    inParallel(32, t -> {
+      Segment s = client.get("rb/stale-default", ReadOptions.latest().stale());
+      assertThat(s.info().node()).isEqualTo(first);
+      assertThat(s.data()).isEqualTo(value);
+    });
   }
 
   @Test
@@ -217,6 +270,10 @@ class ReadBatchTest {
     alone.put("rb/alone", WriteReadTest.bytes(CHUNK, 4));
     long batchedBefore = sum(SegmentStore::batchedGets);
     inParallel(16, t -> assertThat(alone.get("rb/alone").data()).isEqualTo(WriteReadTest.bytes(CHUNK, 4)));
+    Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreException(SegmentNotFoundException.class)
+        .until(() -> alone.get("rb/alone", ReadOptions.latest().stale()).data().length == CHUNK);
+    inParallel(16, t -> assertThat(alone.get("rb/alone", ReadOptions.latest().stale()).data())
+        .isEqualTo(WriteReadTest.bytes(CHUNK, 4)));
     assertThat(sum(SegmentStore::batchedGets)).isEqualTo(batchedBefore);
   }
 

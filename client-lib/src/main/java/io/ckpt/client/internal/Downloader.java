@@ -25,12 +25,15 @@ public final class Downloader {
   /** Chunks fetched ahead of the one being delivered (each up to a chunk's size in memory). */
   static final int PREFETCH = 4;
   private final RaftTransport transport;
-  private final ReadBatcher batcher;
+  private final ReadBatchers batchers;
 
-  /** Reads through {@code transport}; linearizable heads from the leader go through {@code batcher}. */
-  public Downloader(RaftTransport transport, ReadBatcher batcher) {
+  /**
+   * Reads through {@code transport}; heads go through {@code batchers}: linearizable ones from
+   * the leader, stale ones per node.
+   */
+  public Downloader(RaftTransport transport, ReadBatchers batchers) {
     this.transport = transport;
-    this.batcher = batcher;
+    this.batchers = batchers;
   }
 
   /** Receives each verified chunk of a version in order. */
@@ -46,7 +49,11 @@ public final class Downloader {
     GetQuery get = GetQuery.newBuilder().setName(name).setVersion(options.version())
         .setIncludeFirstChunk(withFirstChunk).build();
     // A head may come without its first chunk (a batch ran out of reply bytes): stream reads it.
-    RaftTransport.Answer a = batcher.enabled() && options.node().isEmpty() && !options.isStale()
+    // Linearizable reads from a named node (a ReadIndex through that follower) go alone.
+    ReadBatcher batcher = !batchers.enabled() ? null
+        : options.isStale() ? batchers.stale(options.node().orElse(null))
+        : options.node().isEmpty() ? batchers.leader() : null;
+    RaftTransport.Answer a = batcher != null
         ? transport.retrying(() -> batcher.submit(get), deadline, "get " + name)
         : transport.query(Query.newBuilder().setGet(get).build(), options.node().orElse(null), options.isStale(), 0,
             deadline, "get " + name);

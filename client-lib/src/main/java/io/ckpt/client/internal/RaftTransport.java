@@ -230,11 +230,18 @@ public final class RaftTransport implements Closeable {
     return queryOnce(query, null, false, 0);
   }
 
+  /** One stale attempt of {@code query} on {@code node}'s applied state, without retries of our own. */
+  public CompletableFuture<Answer> queryStaleOnce(Query query, String node) {
+    return queryOnce(query, node, true, 0);
+  }
+
+  /** The node a stale read goes to when the caller names none: the first peer. */
+  public String defaultStaleNode() {
+    return settings.peers().get(0).id();
+  }
+
   private CompletableFuture<Answer> queryOnce(Query query, String node, boolean stale, long minIndex) {
-    RaftPeerId server = node == null ? null : peerId(node);
-    if (stale && server == null) {
-      server = RaftPeerId.valueOf(settings.peers().get(0).id());
-    }
+    RaftPeerId server = node == null ? (stale ? RaftPeerId.valueOf(defaultStaleNode()) : null) : peerId(node);
     Message m = RaftMessages.of(query);
     // One client for all reads (they are unordered): it learns the leader once, not per lane.
     RaftClient client = readClient;

@@ -13,9 +13,11 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Read batching: concurrent linearizable heads ({@code GetQuery}s to the leader) of this client
- * share one ReadIndex round. Each read is a heartbeat round on the leader plus a wait for apply,
- * whatever it asks, so this is the lever on small reads, as {@link GroupCommit} is on writes.
+ * Read batching: concurrent heads ({@code GetQuery}s) of this client to one target share one
+ * query. The target is the leader, for linearizable reads (the batch shares one ReadIndex round:
+ * a heartbeat round on the leader plus a wait for apply, whatever it asks), or one node, for
+ * stale reads (the batch shares one request and one reply). This is the lever on small reads,
+ * as {@link GroupCommit} is on writes.
  *
  * <p>At most {@code inFlight} queries are outstanding. A get that finds a free slot goes out at
  * once, alone, as a plain {@code GetQuery}: an idle client adds no latency. Gets that arrive
@@ -23,27 +25,29 @@ import java.util.concurrent.CompletableFuture;
  * as one {@code BatchQuery}. Every member was issued before the batch left, so the batch's read
  * index covers each of them: each answer is linearizable. A batch fails (no leader, not leader,
  * ReadIndex failure, timeout) as a whole; {@link #submit} is one attempt, and each caller retries
- * its own get with its own deadline ({@link RaftTransport#retrying}).
+ * its own get with its own deadline ({@link RaftTransport#retrying}). A stale batch is answered
+ * from the node's applied state, like each of its gets alone.
  */
 public final class ReadBatcher extends SlotBatcher<ReadBatcher.Pending, RaftTransport.Answer> {
   /** The most gets in one batch (what the servers accept). */
   static final int MAX_GETS = 1024;
   private final RaftTransport transport;
+  /** The node stale gets go to; null: linearizable gets to the leader. */
+  private final String staleNode;
 
   record Pending(GetQuery get, CompletableFuture<RaftTransport.Answer> answer) {}
 
-  /** Batches gets with at most {@code inFlight} queries outstanding (0: every get goes alone). */
-  public ReadBatcher(RaftTransport transport, int inFlight) {
-    super("ckpt-read-batch", inFlight);
+  /**
+   * Batches stale gets to {@code staleNode}, or linearizable gets to the leader if it is null,
+   * with at most {@code inFlight} queries outstanding ({@link ReadBatchers} makes them).
+   */
+  ReadBatcher(RaftTransport transport, int inFlight, String staleNode) {
+    super(staleNode == null ? "ckpt-read-batch" : "ckpt-stale-read-batch-" + staleNode, inFlight);
     this.transport = transport;
+    this.staleNode = staleNode;
   }
 
-  /** Whether gets are batched at all. */
-  public boolean enabled() {
-    return inFlight() > 0;
-  }
-
-  /** One linearizable attempt of {@code get} on the leader, alone or with others. */
+  /** One attempt of {@code get} on this batcher's target, alone or with others. */
   public CompletableFuture<RaftTransport.Answer> submit(GetQuery get) {
     Pending p = new Pending(get, new CompletableFuture<>());
     submit(p, () -> new UnavailableException("get " + get.getName() + ": the client is closed"));
@@ -69,7 +73,11 @@ public final class ReadBatcher extends SlotBatcher<ReadBatcher.Pending, RaftTran
     Query q = batch.size() == 1 ? Query.newBuilder().setGet(batch.get(0).get()).build()
         : Query.newBuilder().setBatch(BatchQuery.newBuilder().addAllGets(batch.stream().map(Pending::get).toList()))
             .build();
-    return transport.queryLeaderOnce(q);
+    return queryOnce(q);
+  }
+
+  private CompletableFuture<RaftTransport.Answer> queryOnce(Query q) {
+    return staleNode == null ? transport.queryLeaderOnce(q) : transport.queryStaleOnce(q, staleNode);
   }
 
   @Override
@@ -92,7 +100,7 @@ public final class ReadBatcher extends SlotBatcher<ReadBatcher.Pending, RaftTran
     } else if (reply.getStatus() == Status.INVALID && reply.getBatchCount() == 0) {
       // A node that does not know batch queries (an older version) refuses them: ask one by one.
       for (Pending p : batch) {
-        transport.queryLeaderOnce(Query.newBuilder().setGet(p.get()).build()).whenComplete((a, t) -> {
+        queryOnce(Query.newBuilder().setGet(p.get()).build()).whenComplete((a, t) -> {
           if (t != null) {
             p.answer().completeExceptionally(t);
           } else {

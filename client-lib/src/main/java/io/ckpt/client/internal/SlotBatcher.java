@@ -35,11 +35,6 @@ abstract class SlotBatcher<P, R> {
     });
   }
 
-  /** The requests outstanding at once at most. */
-  final int inFlight() {
-    return inFlight;
-  }
-
   /** Removes from {@code queue} the calls of the next request (empty: nothing to send). */
   protected abstract List<P> take(ArrayDeque<P> queue);
 
