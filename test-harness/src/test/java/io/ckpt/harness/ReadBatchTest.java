@@ -108,8 +108,7 @@ class ReadBatchTest {
       data[i] = WriteReadTest.bytes(SIZES[i % SIZES.length], 300 + i);
       versions[i] = client.put("rb/stale" + i, data[i]).version();
     }
-    String follower = cluster.runningIds().stream().filter(id -> !id.equals(cluster.awaitLeader(Duration.ofSeconds(30)))).findFirst()
-        .orElseThrow();
+    String follower = DiskFaults.follower(cluster);
     ReadOptions fromFollower = ReadOptions.latest().stale().fromNode(follower);
     // A stale read answers from what the node applied: wait until it has every put.
     Awaitility.await().atMost(Duration.ofSeconds(30)).ignoreException(SegmentNotFoundException.class)
@@ -134,7 +133,7 @@ class ReadBatchTest {
     assertThat(batched).isLessThanOrEqualTo(64 * 5);
   }
 
-  /** A stale get that names no node goes to the first peer, batched there too. */
+  /** Concurrent stale gets that name no node go to the first peer (through its batcher). */
   @Test
   void staleGetsWithoutANodeGoToTheFirstPeer() throws Exception {
     byte[] value = WriteReadTest.bytes(500, 77);
