@@ -9,6 +9,7 @@ import io.ckpt.harness.bench.systems.BenchTarget;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -29,6 +30,7 @@ final class CellRun {
   private final String run;
   private final int pass;
   private final String device;
+  private final boolean readHeaps;
 
   CellRun(BenchTarget target, Cell cell, byte[] payload, Duration warmup, Duration window, String run, int pass,
       String device) {
@@ -40,6 +42,26 @@ final class CellRun {
     this.run = run;
     this.pass = pass;
     this.device = device;
+    this.readHeaps = true;
+  }
+
+  /** A run whose result only matters as load: it warms the target for {@code duration}, and reads no heaps. */
+  private CellRun(BenchTarget target, Cell cell, byte[] payload, Duration duration, String run, int pass) {
+    this.target = target;
+    this.cell = cell;
+    this.payload = payload;
+    this.warmup = Duration.ZERO;
+    this.window = duration;
+    this.run = run;
+    this.pass = pass;
+    this.device = null;
+    this.readHeaps = false;
+  }
+
+  /** Puts {@code cell}'s load on the target for {@code duration}, measuring nothing that is kept. */
+  static void load(BenchTarget target, Cell cell, byte[] payload, Duration duration, String run, int pass)
+      throws InterruptedException {
+    new CellRun(target, cell, payload, duration, run, pass).run();
   }
 
   CellResult run() throws InterruptedException {
@@ -52,10 +74,14 @@ final class CellRun {
     clients.forEach(Thread::start);
     sleepUntil(start);
     ResourceSampler sampler = ResourceSampler.start(target, device);
+    CompilerCpu jit = CompilerCpu.start(target);
     sleepUntil(end);
     ResourceSampler.Readings readings = sampler.stop();
+    double jitShare = jit.share();
     clients.forEach(LoadClient::finish);
-    readings = readings.withHeaps(sampler.heaps());
+    if (readHeaps) {
+      readings = readings.withHeaps(sampler.heaps());
+    }
     long drainDeadline = System.nanoTime() + DRAIN.toNanos();
     int busy = 0;
     for (LoadClient c : clients) {
@@ -64,10 +90,11 @@ final class CellRun {
         busy++;
       }
     }
-    return result(clients, readings, busy);
+    return result(clients, readings, busy, jitShare);
   }
 
-  private CellResult result(List<LoadClient> clients, ResourceSampler.Readings readings, int busy) {
+  private CellResult result(List<LoadClient> clients, ResourceSampler.Readings readings, int busy,
+      double jitShare) {
     Histogram all = new Histogram(3);
     Histogram writes = new Histogram(3);
     long ops = 0;
@@ -97,6 +124,10 @@ final class CellRun {
     }
     if (warmupErrors > 0) {
       notes.add(warmupErrors + " errors during the warm-up");
+    }
+    if (jitShare >= CompilerCpu.SETTLED) {
+      notes.add(String.format(Locale.ROOT, "not warm: the JIT compilers used %.0f %% of a core during the window",
+          jitShare * 100));
     }
     Status status = errors > 0 ? Status.ERRORS : Status.OK;
     boolean mixed = cell.workload() == Workload.MIXED;

@@ -11,7 +11,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Per-process figures from Linux's {@code /proc} (resident set, bytes written to storage) and
+ * Per-process figures from Linux's {@code /proc} (resident set, bytes written to storage, the JIT
+ * compilers' CPU time) and
  * the heap of a Java process (this JVM's own, or another's through {@code jcmd GC.heap_info}).
  * Every reader returns null when the figure cannot be read.
  */
@@ -102,6 +103,43 @@ final class ProcFs {
       // not Linux
     }
     return null;
+  }
+
+  /** Linux's clock tick as {@code /proc} counts CPU time ({@code USER_HZ}, 100 on every architecture it supports). */
+  private static final long NANOS_PER_TICK = 10_000_000L;
+
+  /**
+   * CPU time (user and system) the JIT compiler threads of Java process {@code pid} have used:
+   * the threads HotSpot names {@code C1 CompilerThread<n>} and {@code C2 CompilerThread<n>}
+   * (cut to 15 characters in {@code /proc}). Null when the process is gone or this is not Linux.
+   */
+  static Long compilerCpuNanos(long pid) {
+    Path tasks = Path.of("/proc", Long.toString(pid), "task");
+    long ticks = 0;
+    try (var threads = Files.list(tasks)) {
+      for (Path task : (Iterable<Path>) threads::iterator) {
+        String stat;
+        try {
+          stat = Files.readString(task.resolve("stat"), StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+          continue; // the thread ended
+        }
+        // pid (comm) state ppid ... utime(14) stime(15): comm may hold spaces, so split after ')'.
+        int open = stat.indexOf('(');
+        int close = stat.lastIndexOf(')');
+        if (open < 0 || close < open) {
+          continue;
+        }
+        String comm = stat.substring(open + 1, close);
+        if (comm.startsWith("C1 CompilerThre") || comm.startsWith("C2 CompilerThre")) {
+          String[] f = stat.substring(close + 2).split(" ");
+          ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
+    return ticks * NANOS_PER_TICK;
   }
 
   /** Heap in use: this JVM's from its memory bean, another Java process's from jcmd; null for others. */

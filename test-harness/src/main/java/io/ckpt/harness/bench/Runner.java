@@ -40,6 +40,10 @@ import org.slf4j.LoggerFactory;
  */
 final class Runner {
   private static final Logger LOG = LoggerFactory.getLogger(Runner.class);
+  /** The target warm-up goes on in rounds this long until the JIT has settled. */
+  static final Duration SETTLE_ROUND = Duration.ofSeconds(10);
+  /** The target warm-up's limit, as a multiple of {@code --target-warmup}. */
+  static final int MAX_WARMUP_FACTOR = 3;
   private final BenchPlan plan;
   private final RunInfo run;
   private final ResultsFile results;
@@ -135,11 +139,14 @@ final class Runner {
   }
 
   /**
-   * Runs the target once before its cells, for {@code --target-warmup}: small writes (and,
-   * where it can, linearizable reads) from 16 clients, not recorded. A JVM's JIT needs minutes
-   * on a loaded 2-core machine before three server JVMs reach steady state (ckpt 1 KiB × 64 in
-   * 3 processes: 492 ops/s after 10 s, 2,330 after 60 s, 4,899 after 120 s); production nodes
-   * run for days, so cells measure the warm state. etcd (Go) gets the same warm-up.
+   * Runs the target before its cells, not recorded: small writes (and, where it can,
+   * linearizable reads) from 16 clients, for at least {@code --target-warmup} and then on, in
+   * rounds of {@link #SETTLE_ROUND} (or of {@code --target-warmup}, if shorter), until the JIT
+   * compilers of the target's JVMs and this one used under {@link CompilerCpu#SETTLED} of a core over a
+   * round, for at most {@link #MAX_WARMUP_FACTOR} times {@code --target-warmup}. A JVM's JIT needs minutes on a loaded 2-core machine before three
+   * server JVMs reach steady state (ckpt 1 KiB × 64 in 3 processes: 492 ops/s after 10 s, 2,330
+   * after 60 s, 4,899 after 120 s; see {@link CompilerCpu}); production nodes run for days, so
+   * cells measure the warm state. etcd (Go) gets the same warm-up, and settles at once.
    */
   private void warmUp(BenchTarget target, Preload preload, Layout layout) throws InterruptedException {
     if (plan.targetWarmup().isZero()) {
@@ -154,9 +161,25 @@ final class Runner {
       say("[%s] warm-up could not write its values: %s", cell.label(), LoadClient.message(e));
       return;
     }
-    say("[%s] target warm-up (JIT), %s, not recorded...", cell.label(), Durations.format(plan.targetWarmup()));
-    new CellRun(target, cell, payload, plan.targetWarmup(), Duration.ofSeconds(1), run.id(), pass, run.workDevice())
-        .run();
+    Duration least = plan.targetWarmup();
+    Duration most = least.multipliedBy(MAX_WARMUP_FACTOR);
+    say("[%s] target warm-up (JIT): %s, then until the compilers are nearly idle (at most %s), not recorded...",
+        cell.label(), Durations.format(least), Durations.format(most));
+    Duration round = least.compareTo(SETTLE_ROUND) < 0 ? least : SETTLE_ROUND;
+    long t0 = System.nanoTime();
+    if (least.compareTo(round) > 0) {
+      CellRun.load(target, cell, payload, least.minus(round), run.id(), pass);
+    }
+    double share;
+    do {
+      CompilerCpu jit = CompilerCpu.start(target);
+      CellRun.load(target, cell, payload, round, run.id(), pass);
+      share = jit.share();
+    } while (share >= CompilerCpu.SETTLED && System.nanoTime() - t0 < most.toNanos());
+    say("[%s] warmed up for %s; the JIT compilers used %s of a core over its last %s", cell.label(),
+        Durations.format(Duration.ofSeconds((System.nanoTime() - t0) / 1_000_000_000L)),
+        Double.isNaN(share) ? "an unknown share" : String.format(Locale.ROOT, "%.0f %%", share * 100),
+        Durations.format(round));
   }
 
   private void runCell(BenchTarget target, Preload preload, Cell cell) throws InterruptedException {
