@@ -205,10 +205,10 @@ final class Admission {
   }
 
   private static void catalogRoom(SegmentStore store, String name) throws Rejected {
-    Optional<?> existing = store.catalog().segment(name);
-    if (existing.isEmpty() && store.catalog().entryCount() >= store.settings().catalogEntries() * 9L / 10) {
+    if (!store.catalog().hasSegment(name) && store.catalog().entryCount() >= store.settings().catalogEntries() * 9L / 10) {
       throw new Rejected(Status.QUOTA_EXCEEDED, "the catalog is full (" + store.catalog().entryCount()
-          + " segments and uploads): delete segments or raise ckpt.store.catalog.entries");
+          + " segments and uploads): raise ckpt.store.catalog.entries (a deleted segment keeps its record, so that its "
+          + "version numbers are never reused)");
     }
   }
 }

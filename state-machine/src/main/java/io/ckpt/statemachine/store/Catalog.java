@@ -7,12 +7,14 @@ import io.ckpt.protocol.StoreState;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.Map;
 import java.util.NavigableSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.ChronicleMapBuilder;
@@ -30,6 +32,8 @@ final class Catalog implements Closeable {
   private final ChronicleMap<String, byte[]> map;
   private final NavigableSet<String> names = new ConcurrentSkipListSet<>();
   private final Set<String> uploads = ConcurrentHashMap.newKeySet();
+  /** {@code names.size()}: a skip list counts its elements one by one. */
+  private final AtomicInteger nameCount = new AtomicInteger();
 
   private Catalog(ChronicleMap<String, byte[]> map) {
     this.map = map;
@@ -50,12 +54,29 @@ final class Catalog implements Closeable {
     if (key.startsWith(UPLOAD_PREFIX)) {
       uploads.add(key.substring(UPLOAD_PREFIX.length()));
     } else if (!key.startsWith("!")) {
-      names.add(key);
+      addName(key);
     }
   }
 
+  private void addName(String name) {
+    if (names.add(name)) {
+      nameCount.incrementAndGet();
+    }
+  }
+
+  private void removeName(String name) {
+    if (names.remove(name)) {
+      nameCount.decrementAndGet();
+    }
+  }
+
+  /** Segment names in order (read-only: the catalog keeps its count beside it). */
   NavigableSet<String> names() {
-    return names;
+    return Collections.unmodifiableNavigableSet(names);
+  }
+
+  int segmentCount() {
+    return nameCount.get();
   }
 
   Set<String> uploadIds() {
@@ -64,7 +85,12 @@ final class Catalog implements Closeable {
 
   /** Segments plus staged uploads: what counts against the catalog's capacity. */
   int entryCount() {
-    return names.size() + uploads.size();
+    return segmentCount() + uploads.size();
+  }
+
+  /** Whether segment {@code name} exists, from the in-memory index (no read or parse of its record). */
+  boolean hasSegment(String name) {
+    return names.contains(name);
   }
 
   Optional<SegmentRecord> segment(String name) {
@@ -74,12 +100,12 @@ final class Catalog implements Closeable {
 
   void putSegment(SegmentRecord record) {
     map.put(record.getName(), record.toByteArray());
-    names.add(record.getName());
+    addName(record.getName());
   }
 
   void removeSegment(String name) {
     map.remove(name);
-    names.remove(name);
+    removeName(name);
   }
 
   Optional<StagedUpload> upload(String uploadId) {
@@ -121,6 +147,7 @@ final class Catalog implements Closeable {
   void clear() {
     map.clear();
     names.clear();
+    nameCount.set(0);
     uploads.clear();
   }
 

@@ -197,7 +197,7 @@ public final class SegmentStore implements Closeable {
   }
 
   public StoreStatus status() {
-    return StoreStatus.newBuilder().setAppliedRevision(appliedRevision()).setSegments(catalog.names().size())
+    return StoreStatus.newBuilder().setAppliedRevision(appliedRevision()).setSegments(catalog.segmentCount())
         .setUsedBytes(volumes.usedBytes()).setQuotaBytes(settings.quotaBytes()).setVolumes(volumes.volumeCount())
         .setStagedUploads(catalog.uploadIds().size()).build();
   }

@@ -75,4 +75,27 @@ class AdmissionTest {
       assertThat(rejection(store, put("more", chunk), quota)).isEqualTo(Status.QUOTA_EXCEEDED);
     }
   }
+
+  @Test
+  void aFullCatalogRefusesNewSegmentsButNotNewVersions() throws Exception {
+    // 9/10 of 32 entries: the 29th segment is refused.
+    StoreSettings s = new StoreSettings(VolumeSpec.small(), 64L << 20, 16L << 20, 3, 32);
+    try (SegmentStore store = SegmentStore.open(dir, s)) {
+      long rev = 0;
+      while (rejection(store, put("seg" + rev, bytes(10, 1)), 0) == Status.OK) {
+        store.apply(1, ++rev, put("seg" + (rev - 1), bytes(10, 1)));
+        assertThat(rev).isLessThan(32);
+      }
+      assertThat(rev).isEqualTo(28);
+      assertThat(store.status().getSegments()).isEqualTo(28);
+      assertThatThrownBy(() -> store.admit(put("one-more", bytes(10, 1)), 0)).isInstanceOf(Rejected.class)
+          .hasMessageContaining("the catalog is full (28 segments and uploads): raise ckpt.store.catalog.entries");
+      assertThat(rejection(store, put("seg0", bytes(10, 2)), 0)).as("a new version of a segment there").isEqualTo(Status.OK);
+      // A deleted segment keeps its record (its version numbers are never reused): no room is freed.
+      store.apply(1, ++rev, StoreFixture.delete("seg0"));
+      assertThat(store.status().getSegments()).isEqualTo(28);
+      assertThat(rejection(store, put("one-more", bytes(10, 1)), 0)).isEqualTo(Status.QUOTA_EXCEEDED);
+      assertThat(rejection(store, put("seg0", bytes(10, 3)), 0)).isEqualTo(Status.OK);
+    }
+  }
 }
