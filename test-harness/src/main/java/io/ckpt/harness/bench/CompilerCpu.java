@@ -7,18 +7,18 @@ import java.util.Set;
 /**
  * What the JIT compilers of a target's JVMs (its node processes, and this JVM, which runs the
  * load and, in the one-JVM layout, the nodes) use of the CPU: their compiler threads' time in
- * {@code /proc}, as a share of one core since the meter started. After a JVM
- * starts, C2 compiles for minutes (at 1 KiB writes from 64 clients, three ckpt node processes
- * each spent 20 to 40 % of a core compiling 60 to 140 s in, and about 5 % after 160 s), and on a
- * 2-core machine that CPU is taken from the servers being measured; a JIT-free system (etcd)
- * pays nothing of it. The benchmark therefore warms a target until its compilers are nearly idle
+ * {@code /proc}, as a share of one core since the meter started. After a JVM starts, C2 compiles
+ * for minutes, and on a 2-core machine that CPU is taken from the servers being measured, while
+ * a JIT-free system (etcd) pays nothing of it: three ckpt node processes under one client's 1 KiB
+ * writes, 75 to 95 s after they started, spent 12 to 18 % of a core each compiling, and the load
+ * JVM as much again. The benchmark therefore warms a target until its compilers are nearly idle
  * and notes a cell measured while they were not. Off Linux the share is NaN.
  */
 final class CompilerCpu {
   /**
    * The JIT counts as settled while the compilers of all the JVMs together use less than this
-   * share of one core (ckpt's three node processes fell from about 60 % to under 20 % between 120
-   * and 160 s of 1 KiB writes from 64 clients, and compile a few per cent for long after).
+   * share of one core (after 120 s of 1 KiB writes and reads from 16 clients: ckpt's 3 node
+   * processes and the load JVM 15 %, bare Ratis's 14 %, etcd's load JVM alone 1 %).
    */
   static final double SETTLED = 0.25;
   private final Set<Long> pids = new LinkedHashSet<>();
