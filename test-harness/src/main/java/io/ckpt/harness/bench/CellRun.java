@@ -34,6 +34,11 @@ final class CellRun {
 
   CellRun(BenchTarget target, Cell cell, byte[] payload, Duration warmup, Duration window, String run, int pass,
       String device) {
+    this(target, cell, payload, warmup, window, run, pass, device, true);
+  }
+
+  private CellRun(BenchTarget target, Cell cell, byte[] payload, Duration warmup, Duration window, String run,
+      int pass, String device, boolean readHeaps) {
     this.target = target;
     this.cell = cell;
     this.payload = payload;
@@ -42,26 +47,16 @@ final class CellRun {
     this.run = run;
     this.pass = pass;
     this.device = device;
-    this.readHeaps = true;
+    this.readHeaps = readHeaps;
   }
 
-  /** A run whose result only matters as load: it warms the target for {@code duration}, and reads no heaps. */
-  private CellRun(BenchTarget target, Cell cell, byte[] payload, Duration duration, String run, int pass) {
-    this.target = target;
-    this.cell = cell;
-    this.payload = payload;
-    this.warmup = Duration.ZERO;
-    this.window = duration;
-    this.run = run;
-    this.pass = pass;
-    this.device = null;
-    this.readHeaps = false;
-  }
-
-  /** Puts {@code cell}'s load on the target for {@code duration}, measuring nothing that is kept. */
+  /**
+   * Puts {@code cell}'s load on the target for {@code duration}, measuring nothing that is kept
+   * (and reading no heaps: that takes a jcmd per node).
+   */
   static void load(BenchTarget target, Cell cell, byte[] payload, Duration duration, String run, int pass)
       throws InterruptedException {
-    new CellRun(target, cell, payload, duration, run, pass).run();
+    new CellRun(target, cell, payload, Duration.ZERO, duration, run, pass, null, false).run();
   }
 
   CellResult run() throws InterruptedException {
