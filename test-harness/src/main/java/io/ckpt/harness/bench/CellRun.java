@@ -31,6 +31,8 @@ final class CellRun {
   private final int pass;
   private final String device;
   private final boolean readHeaps;
+  /** The JIT compilers' share of one core over the window, once {@link #run} measured it. */
+  private double jitShare = Double.NaN;
 
   CellRun(BenchTarget target, Cell cell, byte[] payload, Duration warmup, Duration window, String run, int pass,
       String device) {
@@ -51,12 +53,15 @@ final class CellRun {
   }
 
   /**
-   * Puts {@code cell}'s load on the target for {@code duration}, measuring nothing that is kept
-   * (and reading no heaps: that takes a jcmd per node).
+   * Puts {@code cell}'s load on the target for {@code duration}, keeping none of the result (and
+   * reading no heaps: that takes a jcmd per node) but the JIT compilers' share of one core over
+   * it ({@link CompilerCpu#share}).
    */
-  static void load(BenchTarget target, Cell cell, byte[] payload, Duration duration, String run, int pass)
+  static double load(BenchTarget target, Cell cell, byte[] payload, Duration duration, String run, int pass)
       throws InterruptedException {
-    new CellRun(target, cell, payload, Duration.ZERO, duration, run, pass, null, false).run();
+    CellRun load = new CellRun(target, cell, payload, Duration.ZERO, duration, run, pass, null, false);
+    load.run();
+    return load.jitShare;
   }
 
   CellResult run() throws InterruptedException {
@@ -72,7 +77,7 @@ final class CellRun {
     CompilerCpu jit = CompilerCpu.start(target);
     sleepUntil(end);
     ResourceSampler.Readings readings = sampler.stop();
-    double jitShare = jit.share();
+    jitShare = jit.share();
     clients.forEach(LoadClient::finish);
     if (readHeaps) {
       readings = readings.withHeaps(sampler.heaps());
@@ -85,11 +90,10 @@ final class CellRun {
         busy++;
       }
     }
-    return result(clients, readings, busy, jitShare);
+    return result(clients, readings, busy);
   }
 
-  private CellResult result(List<LoadClient> clients, ResourceSampler.Readings readings, int busy,
-      double jitShare) {
+  private CellResult result(List<LoadClient> clients, ResourceSampler.Readings readings, int busy) {
     Histogram all = new Histogram(3);
     Histogram writes = new Histogram(3);
     long ops = 0;

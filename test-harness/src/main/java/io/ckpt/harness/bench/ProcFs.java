@@ -12,13 +12,15 @@ import java.util.regex.Pattern;
 
 /**
  * Per-process figures from Linux's {@code /proc} (resident set, bytes written to storage, the JIT
- * compilers' CPU time) and
- * the heap of a Java process (this JVM's own, or another's through {@code jcmd GC.heap_info}).
+ * compilers' CPU time) and the heap of a Java process (this JVM's own, or another's through
+ * {@code jcmd GC.heap_info}).
  * Every reader returns null when the figure cannot be read.
  */
 final class ProcFs {
   /** G1's line of {@code GC.heap_info}: {@code garbage-first heap   total 262144K, used 123456K [...}. */
   private static final Pattern HEAP_USED = Pattern.compile("heap\\s+total\\s+(\\d+)K,\\s+used\\s+(\\d+)K");
+  /** Linux's clock tick as {@code /proc} counts CPU time ({@code USER_HZ}, 100 on every architecture it supports). */
+  private static final long NANOS_PER_TICK = 10_000_000L;
 
   private ProcFs() {}
 
@@ -104,9 +106,6 @@ final class ProcFs {
     }
     return null;
   }
-
-  /** Linux's clock tick as {@code /proc} counts CPU time ({@code USER_HZ}, 100 on every architecture it supports). */
-  private static final long NANOS_PER_TICK = 10_000_000L;
 
   /**
    * CPU time (user and system) the JIT compiler threads of Java process {@code pid} have used:

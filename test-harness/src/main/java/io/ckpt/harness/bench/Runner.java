@@ -173,9 +173,7 @@ final class Runner {
     }
     double share;
     do {
-      CompilerCpu jit = CompilerCpu.start(target);
-      CellRun.load(target, cell, payload, round, run.id(), pass);
-      share = jit.share();
+      share = CellRun.load(target, cell, payload, round, run.id(), pass);
     } while (share >= CompilerCpu.SETTLED && System.nanoTime() - t0 < most.toNanos());
     say("[%s] warmed up for %s; the JIT compilers used %s of a core over its last %s", cell.label(),
         Durations.format(Duration.ofSeconds((System.nanoTime() - t0) / 1_000_000_000L)),
