@@ -46,10 +46,7 @@ public final class CkptCommand implements Callable<Integer> {
 
   /** Parses and runs {@code args}; returns the exit code. Never throws. */
   public static int run(CkptCommand root, String... args) {
-    CommandLine cl = new CommandLine(root);
-    for (CkptSubcommand extra : ServiceLoader.load(CkptSubcommand.class)) {
-      cl.addSubcommand(extra);
-    }
+    CommandLine cl = commandLine(root);
     Errors errors = new Errors();
     cl.setOut(new PrintWriter(root.out, true, StandardCharsets.UTF_8))
         .setErr(new PrintWriter(root.err, true, StandardCharsets.UTF_8))
@@ -61,6 +58,15 @@ public final class CkptCommand implements Callable<Integer> {
       root.out.flush();
       root.err.flush();
     }
+  }
+
+  /** The command tree: {@code root} with every {@link CkptSubcommand} found on the class path. */
+  public static CommandLine commandLine(CkptCommand root) {
+    CommandLine cl = new CommandLine(root);
+    for (CkptSubcommand extra : ServiceLoader.load(CkptSubcommand.class)) {
+      cl.addSubcommand(extra);
+    }
+    return cl;
   }
 
   /** Raw standard output: bytes and text. */

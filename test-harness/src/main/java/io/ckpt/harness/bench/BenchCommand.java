@@ -76,7 +76,7 @@ public final class BenchCommand implements CkptSubcommand {
 
   @Option(names = "--target-warmup", defaultValue = "120s", paramLabel = "DURATION",
       description = "Once per started system, before its first cell: 1 KiB writes and reads from 16 clients, not "
-          + "recorded, for at least this long, then on until the JIT compilers of its JVMs use under 25 % of a core "
+          + "recorded, for at least this long, then on until the JIT compilers of its JVMs use under 25 %% of a core "
           + "(at most 3 times this): a JVM's JIT needs minutes to settle on a small machine (default ${DEFAULT-VALUE}).")
   private String targetWarmup;
 
