@@ -64,12 +64,6 @@ final class Catalog implements Closeable {
     }
   }
 
-  private void removeName(String name) {
-    if (names.remove(name)) {
-      nameCount.decrementAndGet();
-    }
-  }
-
   /** Segment names in order (read-only: the catalog keeps its count beside it). */
   NavigableSet<String> names() {
     return Collections.unmodifiableNavigableSet(names);
@@ -101,11 +95,6 @@ final class Catalog implements Closeable {
   void putSegment(SegmentRecord record) {
     map.put(record.getName(), record.toByteArray());
     addName(record.getName());
-  }
-
-  void removeSegment(String name) {
-    map.remove(name);
-    removeName(name);
   }
 
   Optional<StagedUpload> upload(String uploadId) {
