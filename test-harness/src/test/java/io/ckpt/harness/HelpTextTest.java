@@ -13,6 +13,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -31,16 +32,20 @@ class HelpTextTest {
     List<String> texts = new ArrayList<>();
     collect(root, texts);
     assertThat(root.getSubcommands()).containsKey("bench");
-    assertThat(texts).anyMatch(t -> t.startsWith("Systems to measure"));
+    assertThat(texts).anyMatch(t -> t.startsWith("Systems to measure")).anyMatch(t -> t.startsWith("Log at INFO"));
     for (String text : texts) {
       assertThatCode(() -> String.format(text)).as(text).doesNotThrowAnyException();
     }
   }
 
-  /** The texts as written in the annotations, before picocli formats them. */
+  /** The texts as written in the annotations, before picocli formats them, mixins included. */
   private static void collect(CommandLine command, List<String> texts) {
-    Object user = command.getCommandSpec().userObject();
-    for (Class<?> c = user.getClass(); c != null && c != Object.class; c = c.getSuperclass()) {
+    collect(command.getCommandSpec(), texts);
+    command.getSubcommands().values().forEach(sub -> collect(sub, texts));
+  }
+
+  private static void collect(CommandSpec spec, List<String> texts) {
+    for (Class<?> c = spec.userObject().getClass(); c != null && c != Object.class; c = c.getSuperclass()) {
       Command cmd = c.getAnnotation(Command.class);
       if (cmd != null) {
         texts.addAll(List.of(cmd.description()));
@@ -60,6 +65,6 @@ class HelpTextTest {
         }
       }
     }
-    command.getSubcommands().values().forEach(sub -> collect(sub, texts));
+    spec.mixins().values().forEach(mixin -> collect(mixin, texts));
   }
 }
