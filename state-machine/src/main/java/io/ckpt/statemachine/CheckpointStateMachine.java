@@ -13,6 +13,11 @@ import io.ckpt.statemachine.store.Rejected;
 import io.ckpt.statemachine.store.SegmentStore;
 import io.ckpt.statemachine.store.StoreCorruptException;
 import io.ckpt.statemachine.store.StoreSettings;
+import io.ckpt.statemachine.stream.ReceivedBytes;
+import io.ckpt.statemachine.stream.StreamFiles;
+import org.apache.ratis.proto.RaftProtos.RaftClientRequestProto;
+import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
+import org.apache.ratis.protocol.ClientInvocationId;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,6 +64,13 @@ import org.slf4j.LoggerFactory;
 public final class CheckpointStateMachine extends BaseStateMachine {
   private static final Logger LOG = LoggerFactory.getLogger(CheckpointStateMachine.class);
   static final String CLEAN_MARKER = StoreSeal.FILE_NAME;
+  /** Where streamed chunks are received, beside the store. */
+  public static final String STREAMS_DIR = "streams";
+  /**
+   * The most bytes one stream may carry: apply reads a stream's bytes into memory, so this bounds
+   * the heap one streamed entry takes (clients send 16 MiB per stream by default).
+   */
+  public static final long MAX_STREAM_BYTES = 64L << 20;
 
   private final Path storeDir;
   private final Path watermarkFile;
@@ -76,6 +88,7 @@ public final class CheckpointStateMachine extends BaseStateMachine {
   private volatile RaftServer server;
   /** Set when apply failed on this node: it must not serve reads any more. */
   private volatile String failure;
+  private final StreamFiles streams;
 
   public CheckpointStateMachine(Path storeDir, StoreSettings settings, long snapshotTriggerBytes) {
     this(storeDir, storeDir.resolveSibling(LogWatermark.FILE_NAME), settings, snapshotTriggerBytes,
@@ -94,6 +107,12 @@ public final class CheckpointStateMachine extends BaseStateMachine {
     this.diskReserveBytes = diskReserveBytes;
     this.settings = settings;
     this.snapshotTrigger = new SnapshotTrigger(snapshotTriggerBytes);
+    this.streams = new StreamFiles(storeDir.resolveSibling(STREAMS_DIR), settings.maxChunkBytes(), MAX_STREAM_BYTES);
+  }
+
+  /** This node's streamed chunks (for tests). */
+  public StreamFiles streams() {
+    return streams;
   }
 
   /** The store (for embedded reads and tests). */
@@ -288,6 +307,7 @@ public final class CheckpointStateMachine extends BaseStateMachine {
     restore(snapshot);
     if (snapshot != null) {
       updateLastAppliedTermIndex(snapshot.getTermIndex());
+      purgeStreams();
     }
     resetLeaseClock();
     if (getLifeCycleState() == LifeCycle.State.PAUSED) {
@@ -317,16 +337,51 @@ public final class CheckpointStateMachine extends BaseStateMachine {
 
   @Override
   public TransactionContext startTransaction(RaftClientRequest request) throws IOException {
+    boolean streamed = request.getType().is(RaftClientRequestProto.TypeCase.DATASTREAM);
     TransactionContext trx = super.startTransaction(request);
     try {
-      trx.setStateMachineContext(reservations.admit(store, parseEntry(request.getMessage().getContent()),
-          this::admitDiskSpace));
+      LogEntry entry = parseEntry(request.getMessage().getContent());
+      if (streamed) {
+        entry = completeStreamed(request, entry);
+        trx = TransactionContext.newBuilder().setStateMachine(this).setServerRole(RaftPeerRole.LEADER)
+            .setClientRequest(request).setLogData(RaftMessages.of(entry).getContent()).build();
+      } else if (entry.hasStreamedChunks()) {
+        throw new Rejected(Status.INVALID, "streamed chunks can only be written as a stream");
+      }
+      trx.setStateMachineContext(reservations.admit(store, entry, this::admitDiskSpace));
     } catch (Rejected r) {
       trx.setException(r);
     } catch (InvalidProtocolBufferException e) {
       trx.setException(new Rejected(Status.INVALID, "unreadable write request: " + e.getMessage()));
     }
     return trx;
+  }
+
+  /**
+   * The log entry of a stream: its header completed with the size and chunk CRCs of the bytes
+   * this node (the leader) received, which every node's copy must match when it applies it.
+   */
+  private LogEntry completeStreamed(RaftClientRequest request, LogEntry header) throws Rejected {
+    if (!header.hasStreamedChunks()) {
+      throw new Rejected(Status.INVALID, "a stream's header must be a streamed-chunks entry, got " + header.getOpCase());
+    }
+    ReceivedBytes got = streams.received(ClientInvocationId.valueOf(request)).orElseThrow(() -> new Rejected(
+        Status.INVALID, "the leader has no bytes of this stream (it was not routed to every node)"));
+    if (!got.forced()) {
+      throw new Rejected(Status.INVALID, "the stream's bytes were not all forced to disk: send its last packet with SYNC");
+    }
+    return LogEntry.newBuilder().setStreamedChunks(header.getStreamedChunks().toBuilder().setSize(got.size())
+        .clearChunkCrc32C().addAllChunkCrc32C(got.chunkCrcs())).build();
+  }
+
+  @Override
+  public CompletableFuture<DataStream> stream(RaftClientRequest request) {
+    return streams.stream(request);
+  }
+
+  @Override
+  public CompletableFuture<?> link(DataStream stream, LogEntryProto entry) {
+    return streams.link(stream, entry);
   }
 
   private void admitDiskSpace(long payload, long inFlight) throws Rejected {
@@ -361,6 +416,10 @@ public final class CheckpointStateMachine extends BaseStateMachine {
     WriteReply reply;
     try {
       LogEntry entry = parseEntry(logEntry.getStateMachineLogEntry().getLogData());
+      if (entry.hasStreamedChunks() && index > store.appliedRevision()) {
+        entry = LogEntry.newBuilder().setStreamedChunks(entry.getStreamedChunks().toBuilder().setData(streams.read(index,
+            ClientInvocationId.valueOf(logEntry.getStateMachineLogEntry()), entry.getStreamedChunks()))).build();
+      }
       reply = applyWaitingForSpace(term, index, entry);
       leaseClock.onApplied(entry, reply);
       if (reply.hasVersion()) {
@@ -544,8 +603,24 @@ public final class CheckpointStateMachine extends BaseStateMachine {
     MD5Hash md5 = SnapshotFiles.write(s, file);
     storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(file, md5), applied));
     snapshotTrigger.snapshotTaken();
+    purgeStreams();
     LOG.info("{}: snapshot taken at {} ({} bytes)", server.getId(), applied, Files.size(file));
     return applied.getIndex();
+  }
+
+  /**
+   * Deletes the stream files every kept snapshot covers: a node rebuilt from any of them replays
+   * only later entries.
+   */
+  private void purgeStreams() {
+    try {
+      List<SnapshotFiles.Snapshot> kept = SnapshotFiles.list(storage.getSnapshotFile(0, 0).toPath().getParent());
+      if (!kept.isEmpty()) {
+        streams.purgeThrough(kept.get(kept.size() - 1).index());
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("{}: purging stream files: {}", server.getId(), e.toString());
+    }
   }
 
   @Override

@@ -47,6 +47,16 @@ public final class FreePorts {
     return List.copyOf(peers);
   }
 
+  /** Nodes n1..nN on 127.0.0.1, each on a free port and with a free stream port. */
+  public static List<io.ckpt.client.PeerAddress> loopbackPeersWithStreams(int n) {
+    List<Integer> ports = pick(2 * n);
+    List<io.ckpt.client.PeerAddress> peers = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      peers.add(new io.ckpt.client.PeerAddress("n" + (i + 1), "127.0.0.1", ports.get(i), ports.get(n + i)));
+    }
+    return List.copyOf(peers);
+  }
+
   public static List<Integer> pick(int n) {
     List<ServerSocket> sockets = new ArrayList<>();
     try {

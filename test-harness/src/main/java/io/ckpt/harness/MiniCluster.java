@@ -177,6 +177,7 @@ public final class MiniCluster implements AutoCloseable {
   /** Configures a cluster: node count and node properties (see CkptStoreConfigKeys). */
   public static final class Builder {
     private int nodes = 3;
+    private boolean streams;
     private Path dir;
     private final Map<String, String> properties = new HashMap<>();
 
@@ -185,6 +186,12 @@ public final class MiniCluster implements AutoCloseable {
         throw new IllegalArgumentException("nodes must be 1..9");
       }
       this.nodes = n;
+      return this;
+    }
+
+    /** Gives every node a stream port too, so clients send chunked uploads as DataStream streams. */
+    public Builder streams(boolean on) {
+      this.streams = on;
       return this;
     }
 
@@ -204,7 +211,7 @@ public final class MiniCluster implements AutoCloseable {
 
     public MiniCluster start() {
       Path dir = this.dir != null ? TempDirs.createDirectories(this.dir) : TempDirs.create("ckpt-mini-");
-      List<PeerAddress> peers = FreePorts.loopbackPeers(nodes);
+      List<PeerAddress> peers = streams ? FreePorts.loopbackPeersWithStreams(nodes) : FreePorts.loopbackPeers(nodes);
       MiniCluster c = new MiniCluster(dir, peers, Map.copyOf(properties));
       try {
         for (PeerAddress p : peers) {

@@ -29,7 +29,7 @@ public final class ProcessCluster implements AutoCloseable {
 
   private ProcessCluster(Builder b) {
     this.dir = b.dir != null ? TempDirs.createDirectories(b.dir) : TempDirs.create("ckpt-proc-");
-    this.peers = FreePorts.loopbackPeers(b.nodes);
+    this.peers = b.streams ? FreePorts.loopbackPeersWithStreams(b.nodes) : FreePorts.loopbackPeers(b.nodes);
     this.jvmArgs = List.copyOf(b.jvmArgs);
     this.properties = Map.copyOf(b.properties);
     this.routed = b.routed;
@@ -50,8 +50,15 @@ public final class ProcessCluster implements AutoCloseable {
     private final List<String> jvmArgs = new ArrayList<>();
     private final Map<String, String> properties = new LinkedHashMap<>();
     private boolean routed;
+    private boolean streams;
     private boolean startNodes = true;
     private Path dir;
+
+    /** Gives every node a stream port too, so clients send chunked uploads as DataStream streams. */
+    public Builder streams(boolean on) {
+      this.streams = on;
+      return this;
+    }
 
     public Builder nodes(int n) {
       if (n < 1 || n > 9) {

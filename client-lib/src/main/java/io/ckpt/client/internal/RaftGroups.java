@@ -17,8 +17,13 @@ public final class RaftGroups {
 
   private RaftGroups() {}
 
+  /** The Raft peer of node {@code p}, with its DataStream address if it has a stream port. */
   public static RaftPeer toPeer(PeerAddress p) {
-    return RaftPeer.newBuilder().setId(RaftPeerId.valueOf(p.id())).setAddress(p.address()).build();
+    RaftPeer.Builder b = RaftPeer.newBuilder().setId(RaftPeerId.valueOf(p.id())).setAddress(p.address());
+    if (p.hasStreamPort()) {
+      b.setDataStreamAddress(p.streamAddress());
+    }
+    return b.build();
   }
 
   public static RaftGroup group(List<PeerAddress> peers) {

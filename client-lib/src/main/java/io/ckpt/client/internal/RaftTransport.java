@@ -18,6 +18,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
+import org.apache.ratis.client.api.DataStreamOutput;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.protocol.ClientId;
@@ -53,6 +54,8 @@ public final class RaftTransport implements Closeable {
   static final int READ_REPLY_HEADROOM = 8 << 20;
   static final java.time.Duration READ_TIMEOUT_MAX = java.time.Duration.ofSeconds(3);
   private final RaftClient readClient;
+  /** Streams to the nodes, when every one of them has a stream port; else null. */
+  private final StreamTransport streams;
   private final java.util.concurrent.ExecutorService readers = java.util.concurrent.Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "ckpt-client-read");
     t.setDaemon(true);
@@ -87,6 +90,29 @@ public final class RaftTransport implements Closeable {
     GrpcConfigKeys.setFlowControlWindow(readProperties, SizeInBytes.valueOf(READ_FLOW_CONTROL_WINDOW));
     readClient = RaftClient.newBuilder().setClientId(ClientId.randomId()).setRaftGroup(group)
         .setProperties(readProperties).setRetryPolicy(retryPolicy()).build();
+    streams = PeerAddress.allTakeStreams(settings.peers()) ? new StreamTransport(settings, group, writeProperties) : null;
+  }
+
+  /** Whether chunked uploads may go as streams: every node has a stream port. */
+  public boolean streams() {
+    return streams != null;
+  }
+
+  /**
+   * Opens a stream whose log entry is {@code header} to the leader {@code lane} knows (or the
+   * first node), which passes it on to the others; only when {@link #streams()}.
+   */
+  public DataStreamOutput openStream(Lane lane, LogEntry header) {
+    if (streams == null) {
+      throw new IllegalStateException("streams need a stream port on every node: " + PeerAddress.format(settings.peers()));
+    }
+    RaftPeerId leader = lane.client().getLeaderId();
+    return streams.open(header, leader == null ? null : leader.toString());
+  }
+
+  /** The state machine's reply to a write (a stream's log entry included); a failure as an exception. */
+  public static WriteReply writeReply(RaftClientReply reply) {
+    return parseWrite(reply);
   }
 
   /** The timeout of one read attempt: the RPC timeout, at most {@link #READ_TIMEOUT_MAX}. */
@@ -318,10 +344,19 @@ public final class RaftTransport implements Closeable {
     }
     readers.shutdownNow();
     IOException first = null;
+    if (streams != null) {
+      try {
+        streams.close();
+      } catch (IOException e) {
+        first = e;
+      }
+    }
     try {
       readClient.close();
     } catch (IOException e) {
-      first = e;
+      if (first == null) {
+        first = e;
+      }
     }
     for (RaftClient c : clients) {
       try {

@@ -28,6 +28,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.zip.CRC32C;
+import io.ckpt.protocol.StreamedChunksEntry;
+import java.nio.ByteBuffer;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import org.apache.ratis.client.api.DataStreamOutput;
+import org.apache.ratis.client.DataStreamOutputRpc;
+import org.apache.ratis.io.StandardWriteOption;
+import org.apache.ratis.protocol.DataStreamReply;
 
 /**
  * Writes a segment: one {@code PutEntry} when it fits in a chunk, otherwise a stream of
@@ -42,6 +51,14 @@ public final class Uploader {
   private final String uploadPrefix = UUID.randomUUID().toString();
   private final AtomicLong uploadSeq = new AtomicLong();
   private final GroupCommit groupCommit;
+  /**
+   * Chunks per stream: a stream's bytes sit in one file per node until its entry is applied,
+   * which reads them into memory (the server takes at most 64 MiB per stream).
+   */
+  static final int STREAM_CHUNKS = 16;
+  /** After a stream could not be opened, chunked uploads go through the log for this long. */
+  static final long STREAMS_RETRY_AFTER_NANOS = TimeUnit.SECONDS.toNanos(30);
+  private volatile long streamsFailedAt = System.nanoTime() - 2 * STREAMS_RETRY_AFTER_NANOS;
   /** Puts of at most this many bytes go through group commit (-1: none do). */
   private final int groupCommitPutBytes;
 
@@ -97,7 +114,123 @@ public final class Uploader {
       progress.onProgress(first.length, first.length);
       return r;
     }
+    if (transport.streams() && System.nanoTime() - streamsFailedAt > STREAMS_RETRY_AFTER_NANOS) {
+      Optional<WriteResult> streamed = putStreamed(name, first, second, in, options, totalHint, progress, deadline);
+      if (streamed.isPresent()) {
+        return streamed.get();
+      }
+    }
     return putChunked(name, first, second, in, options, totalHint, progress, deadline);
+  }
+
+  /**
+   * Writes the chunks as streams of up to {@link #STREAM_CHUNKS} chunks each, one at a time
+   * (each one's log entry stages its chunks in order), then commits through the log. Returns
+   * empty, having sent nothing, if the first stream cannot be opened (a node is down or has no
+   * stream server): the caller then writes through the log, and streams are not tried again for
+   * {@link #STREAMS_RETRY_AFTER_NANOS}.
+   */
+  private Optional<WriteResult> putStreamed(String name, byte[] first, byte[] second, InputStream in,
+      PutOptions options, long totalHint, ProgressListener progress, Deadline deadline) {
+    String uploadId = uploadPrefix + "-" + uploadSeq.incrementAndGet();
+    RaftTransport.Lane lane = transport.lane();
+    CRC32C whole = new CRC32C();
+    AtomicLong acked = new AtomicLong();
+    long sent = 0;
+    int index = 0;
+    boolean ok = false;
+    try {
+      byte[] chunk = first;
+      byte[] lookahead = second;
+      while (chunk.length > 0) {
+        LogEntry header = LogEntry.newBuilder().setStreamedChunks(StreamedChunksEntry.newBuilder()
+            .setUploadId(uploadId).setName(name).setFirstIndex(index).setChunkBytes(chunkSize)).build();
+        DataStreamOutput out;
+        try {
+          out = transport.openStream(lane, header);
+        } catch (RuntimeException e) {
+          if (index > 0) {
+            throw new UnavailableException("put " + name + ": cannot open a stream: " + e.getMessage(), e);
+          }
+          streamsFailedAt = System.nanoTime();
+          return Optional.empty();
+        }
+        if (index == 0 && !headerAccepted(out, deadline)) {
+          streamsFailedAt = System.nanoTime();
+          out.closeAsync();
+          return Optional.empty();
+        }
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        List<CompletableFuture<DataStreamReply>> packets = new ArrayList<>();
+        int inStream = 0;
+        boolean last;
+        do {
+          whole.update(chunk);
+          acquire(chunk.length, deadline, name);
+          final int len = chunk.length;
+          last = lookahead.length == 0 || ++inStream == STREAM_CHUNKS;
+          ByteBuffer bytes = ByteBuffer.wrap(chunk);
+          CompletableFuture<DataStreamReply> f = (last
+              ? out.writeAsync(bytes, StandardWriteOption.SYNC, StandardWriteOption.CLOSE) : out.writeAsync(bytes))
+              .whenComplete((r, t) -> {
+                inFlight.release(len);
+                if (t != null || !r.isSuccess() || r.getBytesWritten() != len) {
+                  failure.compareAndSet(null, t != null ? t : new UnavailableException("a node did not take "
+                      + len + " streamed bytes of " + name));
+                } else {
+                  progress.onProgress(acked.addAndGet(len), totalHint);
+                }
+              });
+          packets.add(f);
+          packets.removeIf(CompletableFuture::isDone);
+          sent += len;
+          index++;
+          chunk = lookahead;
+          lookahead = chunk.length == 0 ? chunk : readChunk(in);
+        } while (!last && failure.get() == null);
+        for (CompletableFuture<DataStreamReply> f : packets) {
+          transport.await(f.exceptionally(t -> null), deadline, "put " + name);
+        }
+        if (failure.get() != null) {
+          if (!last) {
+            out.closeAsync();
+          }
+          throw Replies.toException(failure.get(), "put " + name);
+        }
+        WriteReply r = transport.await(out.getRaftClientReplyFuture().thenApply(RaftTransport::writeReply), deadline,
+            "put " + name);
+        if (r.getStatus() != Status.OK) {
+          throw Replies.toException(r.getStatus(), r.getMessage(), -1, -1);
+        }
+      }
+      LogEntry commit = LogEntry.newBuilder().setCommit(CommitEntry.newBuilder()
+          .setUploadId(uploadId).setName(name).setChunkCount(index).setSize(sent)
+          .setCrc32C((int) whole.getValue()).setCondition(condition(options))).build();
+      WriteResult r = Replies.toResult(transport.await(transport.write(lane, commit), deadline, "put " + name),
+          expected(options));
+      ok = true;
+      return Optional.of(r);
+    } finally {
+      if (!ok && index > 0) {
+        abortQuietly(lane, uploadId);
+      }
+    }
+  }
+
+  /** Waits for the primary to accept a stream's header (it reached every node on the stream's route). */
+  private boolean headerAccepted(DataStreamOutput out, Deadline deadline) {
+    if (!(out instanceof DataStreamOutputRpc rpc)) {
+      return true;
+    }
+    try {
+      DataStreamReply r = rpc.getHeaderFuture().get(deadline.remainingMillis(), TimeUnit.MILLISECONDS);
+      return r.isSuccess();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new UnavailableException("put: interrupted", e);
+    } catch (ExecutionException | TimeoutException e) {
+      return false;
+    }
   }
 
   private WriteResult putChunked(String name, byte[] first, byte[] second, InputStream in, PutOptions options,

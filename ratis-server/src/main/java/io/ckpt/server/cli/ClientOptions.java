@@ -21,7 +21,8 @@ public final class ClientOptions {
   @Spec(Spec.Target.MIXEE) private CommandSpec mixee;
 
   @Option(names = "--peers", paramLabel = "ID=HOST:PORT,...",
-      description = "The cluster's nodes (default: $" + PEERS_ENV + ").")
+      description = "The cluster's nodes (default: $" + PEERS_ENV + "); ID=HOST:PORT/STREAM_PORT for nodes with "
+          + "a DataStream port.")
   private String peers;
 
   @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "20s", converter = DurationConverter.class,

@@ -27,7 +27,9 @@ final class ServerCommand implements Callable<Integer> {
   private String id;
 
   @Option(names = "--peers", paramLabel = "ID=HOST:PORT,...",
-      description = "Every node of the group, this one included (default: $" + ClientOptions.PEERS_ENV + ").")
+      description = "Every node of the group, this one included (default: $" + ClientOptions.PEERS_ENV + "). "
+          + "ID=HOST:PORT/STREAM_PORT gives a node a Ratis DataStream port: when every node has one, clients "
+          + "send the bytes of chunked writes as streams instead of through the log.")
   private String peers;
 
   @Option(names = "--dir", required = true, paramLabel = "DIR", description = "The node's data directory.")

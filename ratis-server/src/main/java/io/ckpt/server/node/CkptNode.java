@@ -40,7 +40,11 @@ public final class CkptNode implements Closeable {
     Path storeDir = dir.resolve("store");
     prepareDir(raftDir);
     prepareDir(storeDir);
-    RaftProperties p = options.apply(CkptServerConfigKeys.defaults(raftDir.toFile(), options.self().port()), x -> { });
+    RaftProperties defaults = CkptServerConfigKeys.defaults(raftDir.toFile(), options.self().port());
+    if (options.self().hasStreamPort()) {
+      CkptServerConfigKeys.setDataStreamPort(defaults, options.self().streamPort());
+    }
+    RaftProperties p = options.apply(defaults, x -> { });
     Path watermark = dir.resolve(LogWatermark.FILE_NAME);
     Path groupDir = raftDir.resolve(RaftGroups.GROUP_ID.getUuid().toString());
     // Before Ratis reads anything: refuse a damaged log, and bring the store to a trusted state

@@ -3,6 +3,8 @@ package io.ckpt.server.node;
 import java.util.concurrent.TimeUnit;
 import org.apache.ratis.RaftConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
+import org.apache.ratis.datastream.SupportedDataStreamType;
+import org.apache.ratis.netty.NettyConfigKeys;
 import org.apache.ratis.grpc.GrpcConfigKeys;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.util.SizeInBytes;
@@ -92,6 +94,15 @@ public final class CkptServerConfigKeys {
     RaftServerConfigKeys.Snapshot.setRetentionFileNum(p, SNAPSHOT_FILES_RETAINED);
     RaftServerConfigKeys.Snapshot.setCreationGap(p, 1);
     return p;
+  }
+
+  /**
+   * Takes Ratis DataStream streams over Netty on {@code streamPort} (a node whose peer address
+   * has a stream port): clients then send the bytes of chunked uploads to every node as streams.
+   */
+  public static void setDataStreamPort(RaftProperties p, int streamPort) {
+    RaftConfigKeys.DataStream.setType(p, SupportedDataStreamType.NETTY);
+    NettyConfigKeys.DataStream.setPort(p, streamPort);
   }
 
   public static void setSnapshotEntries(RaftProperties p, long entries) {

@@ -8,6 +8,7 @@ import io.ckpt.protocol.CommitEntry;
 import io.ckpt.protocol.LogEntry;
 import io.ckpt.protocol.PutEntry;
 import io.ckpt.protocol.StagedUpload;
+import io.ckpt.protocol.StreamedChunksEntry;
 import io.ckpt.protocol.Status;
 import java.util.HashSet;
 import java.util.Optional;
@@ -54,6 +55,7 @@ final class Admission {
           catalogRoom(store, c.getName());
         }
       }
+      case STREAMED_CHUNKS -> streamedChunks(store, entry.getStreamedChunks(), reservedBytes);
       case COMMIT -> {
         CommitEntry c = entry.getCommit();
         name(c.getName());
@@ -129,12 +131,47 @@ final class Admission {
     }
   }
 
+  /**
+   * A streamed run as the leader completed it from its own copy: chunks of 1..maxChunkBytes,
+   * one CRC32C per chunk, no bytes in the entry itself.
+   */
+  private static void streamedChunks(SegmentStore store, StreamedChunksEntry run, long reservedBytes)
+      throws Rejected {
+    StoreSettings s = store.settings();
+    name(run.getName());
+    uploadId(run.getUploadId());
+    if (!run.getData().isEmpty()) {
+      throw new Rejected(Status.INVALID, "a streamed write carries its bytes in its stream, not in the request");
+    }
+    if (run.getChunkBytes() <= 0 || run.getChunkBytes() > s.maxChunkBytes()) {
+      throw new Rejected(Status.INVALID, "streamed chunks must be 1.." + s.maxChunkBytes() + " bytes, got "
+          + run.getChunkBytes());
+    }
+    if (run.getSize() <= 0 || run.getChunkCrc32CCount() != StreamedChunks.chunkCount(run.getSize(), run.getChunkBytes())) {
+      throw new Rejected(Status.INVALID, "a stream of " + run.getSize() + " bytes in chunks of " + run.getChunkBytes()
+          + " needs one CRC32C per chunk, got " + run.getChunkCrc32CCount());
+    }
+    if (run.getFirstIndex() < 0
+        || (long) run.getFirstIndex() + run.getChunkCrc32CCount() > StoreSettings.MAX_CHUNKS_PER_VERSION) {
+      throw new Rejected(Status.TOO_LARGE, run.getName() + ": more than " + StoreSettings.MAX_CHUNKS_PER_VERSION
+          + " chunks in one version; write it with larger chunks");
+    }
+    long staged = store.catalog().upload(run.getUploadId()).map(StagedUpload::getBytes).orElse(0L);
+    size(run.getName(), staged + run.getSize(), s);
+    policySize(store, run.getName(), staged + run.getSize());
+    quota(store, run.getSize(), reservedBytes);
+    if (run.getFirstIndex() == 0) {
+      catalogRoom(store, run.getName());
+    }
+  }
+
   /** Bytes a write will add to the store if admitted (0 for metadata-only writes). */
   static long bytesOf(LogEntry entry) {
     return switch (entry.getOpCase()) {
       case PUT -> entry.getPut().getData().size();
       case BATCH -> entry.getBatch().getPutsList().stream().mapToLong(p -> p.getData().size()).sum();
       case CHUNK -> entry.getChunk().getData().size();
+      case STREAMED_CHUNKS -> entry.getStreamedChunks().getSize();
       default -> 0;
     };
   }

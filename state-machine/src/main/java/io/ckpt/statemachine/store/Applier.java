@@ -15,6 +15,7 @@ import io.ckpt.protocol.SegmentRecord;
 import io.ckpt.protocol.StagedUpload;
 import io.ckpt.protocol.Status;
 import io.ckpt.protocol.StoredVersion;
+import io.ckpt.protocol.StreamedChunksEntry;
 import io.ckpt.protocol.VersionInfo;
 import io.ckpt.protocol.WriteCondition;
 import io.ckpt.protocol.WriteReply;
@@ -44,6 +45,7 @@ final class Applier {
         case PUT -> put(revision, entry.getPut());
         case BATCH -> batch(revision, entry.getBatch());
         case CHUNK -> chunk(revision, entry.getChunk());
+        case STREAMED_CHUNKS -> streamedChunks(revision, entry.getStreamedChunks());
         case COMMIT -> commit(revision, entry.getCommit());
         case ABORT -> abort(entry.getAbort());
         case DELETE -> delete(entry.getDelete());
@@ -104,6 +106,32 @@ final class Applier {
       }
     }
     return reply.build();
+  }
+
+  /**
+   * Stages the chunks of a streamed run one by one, as the {@code ChunkEntry}s they stand for
+   * (the node filled in {@code data} from its stream file); stops at the first refused chunk, so
+   * the upload's commit then finds it incomplete.
+   */
+  private WriteReply streamedChunks(long revision, StreamedChunksEntry run) throws IOException {
+    ByteString data = run.getData();
+    int count = run.getChunkCrc32CCount();
+    if (run.getChunkBytes() <= 0 || data.size() != run.getSize()
+        || count != StreamedChunks.chunkCount(run.getSize(), run.getChunkBytes())) {
+      return error(Status.INVALID, "streamed chunks of " + run.getName() + ": " + data.size() + " bytes for a size of "
+          + run.getSize() + " in " + count + " chunks of " + run.getChunkBytes());
+    }
+    WriteReply reply = null;
+    for (int k = 0; k < count; k++) {
+      long from = (long) k * run.getChunkBytes();
+      ByteString chunk = data.substring((int) from, (int) Math.min(data.size(), from + run.getChunkBytes()));
+      reply = chunk(revision, ChunkEntry.newBuilder().setUploadId(run.getUploadId()).setName(run.getName())
+          .setIndex(run.getFirstIndex() + k).setData(chunk).setCrc32C(run.getChunkCrc32C(k)).build());
+      if (reply.getStatus() != Status.OK) {
+        return reply;
+      }
+    }
+    return reply;
   }
 
   private WriteReply chunk(long revision, ChunkEntry chunk) throws IOException {

@@ -51,7 +51,8 @@ public final class BenchCommand implements CkptSubcommand {
   @Mixin private VerboseOption verbose;
 
   @Option(names = "--systems", split = ",", defaultValue = "ckpt,ratis,etcd,copy", paramLabel = "NAME",
-      description = "Systems to measure: ckpt, ratis (bare Ratis state machine), ratis-stream (bare Ratis, value "
+      description = "Systems to measure: ckpt, ckpt-stream (ckpt with stream ports: chunked writes as DataStream "
+          + "streams), ratis (bare Ratis state machine), ratis-stream (bare Ratis, value "
           + "streamed over Ratis DataStream to files every node forces, writes only), etcd, copy (payload to 3 "
           + "fsyncing loopback replicas, writes only) (default ${DEFAULT-VALUE}).")
   private List<String> systems;

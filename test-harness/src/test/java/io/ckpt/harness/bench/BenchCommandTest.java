@@ -133,7 +133,7 @@ class BenchCommandTest {
 
   @ParameterizedTest
   @CsvSource(delimiter = '|', value = {
-      "--systems|ckpt,mongo|--systems: unknown system 'mongo' (known: ckpt, ratis, ratis-stream, etcd, copy)",
+      "--systems|ckpt,mongo|--systems: unknown system 'mongo' (known: ckpt, ckpt-stream, ratis, ratis-stream, etcd, copy)",
       "--layouts|jvm,cloud|--layouts: unknown layout 'cloud' (known: jvm, processes)",
       "--workloads|write,scan|--workloads: unknown workload 'scan' (known: write, read, read-stale, mixed, takeover)",
       "--sizes|1k,64q|--sizes: invalid size \"64q\": unknown unit \"q\"",

@@ -126,7 +126,7 @@ final class Ratios {
    */
   static List<Row> ckptVsCopy(List<PassStats> results) {
     List<Row> rows = new ArrayList<>();
-    for (PassStats c : ckptWrites(results)) {
+    for (PassStats c : ckptWrites(results, "ckpt", "ckpt-stream")) {
       Cell cell = c.cell();
       if (cell.size() >= LARGE) {
         find(results, "copy", Layout.IN_JVM, cell.size(), cell.clients())
@@ -136,11 +136,13 @@ final class Ratios {
     return rows;
   }
 
-  /** ckpt's write cells that ran, by layout, size, then clients. */
-  private static List<PassStats> ckptWrites(List<PassStats> results) {
+  /** The write cells of {@code systems} (ckpt by default) that ran, by layout, size, then clients. */
+  private static List<PassStats> ckptWrites(List<PassStats> results, String... systems) {
+    List<String> names = systems.length == 0 ? List.of("ckpt") : List.of(systems);
     return results.stream()
-        .filter(s -> s.cell().system().equals("ckpt") && s.cell().workload() == Workload.WRITE && s.ran())
-        .sorted(Comparator.comparing((PassStats s) -> s.cell().layout()).thenComparingLong(s -> s.cell().size())
+        .filter(s -> names.contains(s.cell().system()) && s.cell().workload() == Workload.WRITE && s.ran())
+        .sorted(Comparator.comparing((PassStats s) -> s.cell().system()).thenComparing(s -> s.cell().layout())
+            .thenComparingLong(s -> s.cell().size())
             .thenComparingInt(s -> s.cell().clients()))
         .toList();
   }

@@ -53,6 +53,7 @@ public final class CkptTarget implements BenchTarget {
       CkptStoreConfigKeys.QUOTA_KEY, "64GB");
 
   private final Layout layout;
+  private final boolean streams;
   private final AutoCloseable cluster;
   private final List<ProcessHandle> processes;
   private final CheckpointClient client;
@@ -61,9 +62,10 @@ public final class CkptTarget implements BenchTarget {
   private final String description;
   private final AtomicLong owners = new AtomicLong();
 
-  private CkptTarget(Layout layout, AutoCloseable cluster, List<ProcessHandle> processes, CheckpointClient client,
+  private CkptTarget(Layout layout, boolean streams, AutoCloseable cluster, List<ProcessHandle> processes, CheckpointClient client,
       LocalStore store, List<String> followers, String description) {
     this.layout = layout;
+    this.streams = streams;
     this.cluster = cluster;
     this.processes = processes;
     this.client = client;
@@ -74,20 +76,28 @@ public final class CkptTarget implements BenchTarget {
 
   /** Starts three nodes under {@code dir}, waits for a leader and opens the local store. */
   public static CkptTarget start(Layout layout, Path dir) {
+    return start(layout, dir, false);
+  }
+
+  /**
+   * As {@link #start(Layout, Path)}; with {@code streams} every node has a stream port, so
+   * chunked writes (over one chunk) send their bytes as DataStream streams, not through the log.
+   */
+  public static CkptTarget start(Layout layout, Path dir, boolean streams) {
     AutoCloseable cluster = null;
     CheckpointClient client = null;
     try {
       List<PeerAddress> peers;
       List<ProcessHandle> processes;
       if (layout == Layout.IN_JVM) {
-        MiniCluster.Builder b = MiniCluster.builder().nodes(3).directory(dir.resolve("cluster"));
+        MiniCluster.Builder b = MiniCluster.builder().nodes(3).streams(streams).directory(dir.resolve("cluster"));
         NODE_PROPERTIES.forEach(b::property);
         MiniCluster mini = b.start();
         cluster = mini;
         peers = mini.peers();
         processes = List.of(ProcessHandle.current());
       } else {
-        ProcessCluster.Builder b = ProcessCluster.builder().nodes(3).directory(dir.resolve("cluster"));
+        ProcessCluster.Builder b = ProcessCluster.builder().nodes(3).streams(streams).directory(dir.resolve("cluster"));
         NODE_PROPERTIES.forEach(b::property);
         ProcessCluster procs = b.start();
         cluster = procs;
@@ -105,10 +115,10 @@ public final class CkptTarget implements BenchTarget {
       String where = layout == Layout.IN_JVM
           ? "3 nodes in this JVM (common pool parallelism " + ForkJoinPool.getCommonPoolParallelism() + ")"
           : "3 `ckpt server` processes";
-      String description = String.format(Locale.ROOT, "ckpt %s on Ratis %s, %s, node settings %s; takeover "
+      String description = String.format(Locale.ROOT, "ckpt %s on Ratis %s, %s%s, node settings %s; takeover "
           + "loads into a local store opened once at start (%.1f s, not counted)", Versions.ckpt(), Versions.ratis(),
-          where, new TreeMap<>(NODE_PROPERTIES), openS);
-      return new CkptTarget(layout, cluster, processes, client, store, followers, description);
+          where, streams ? " with stream ports (chunked writes as DataStream streams)" : "", new TreeMap<>(NODE_PROPERTIES), openS);
+      return new CkptTarget(layout, streams, cluster, processes, client, store, followers, description);
     } catch (RuntimeException e) {
       closeQuietly(client);
       closeQuietly(cluster);
@@ -142,7 +152,7 @@ public final class CkptTarget implements BenchTarget {
 
   @Override
   public String system() {
-    return "ckpt";
+    return streams ? "ckpt-stream" : "ckpt";
   }
 
   @Override

@@ -4,7 +4,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Starts a {@link BenchTarget} by system name: {@code ckpt}, {@code ratis} (bare Ratis with
+ * Starts a {@link BenchTarget} by system name: {@code ckpt}, {@code ckpt-stream} (ckpt with a
+ * stream port on every node: chunked writes send their bytes as DataStream streams), {@code ratis} (bare Ratis with
  * ckpt's settings, acknowledges only), {@code ratis-stream} (the same with the value streamed
  * over Ratis DataStream to files every node forces, not through the log), {@code etcd}, or
  * {@code copy} (the payload copied to three loopback replicas that fsync: the floor for large
@@ -12,7 +13,7 @@ import java.util.List;
  */
 public final class Systems {
   /** Every system {@code ckpt bench} knows, in report order. */
-  public static final List<String> NAMES = List.of("ckpt", "ratis", "ratis-stream", "etcd", "copy");
+  public static final List<String> NAMES = List.of("ckpt", "ckpt-stream", "ratis", "ratis-stream", "etcd", "copy");
 
   private Systems() {}
 
@@ -48,6 +49,8 @@ public final class Systems {
     switch (system) {
       case "ckpt":
         return CkptTarget.start(layout, dir);
+      case "ckpt-stream":
+        return CkptTarget.start(layout, dir, true);
       case "ratis":
         return io.ckpt.harness.bench.ratis.RatisTarget.start(layout, dir);
       case "ratis-stream":

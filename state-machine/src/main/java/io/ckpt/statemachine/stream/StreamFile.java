@@ -1,0 +1,129 @@
+package io.ckpt.statemachine.stream;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.CRC32C;
+import org.apache.ratis.statemachine.StateMachine.DataChannel;
+
+/**
+ * One stream's bytes on one node, written to a new file as packets arrive: at most
+ * {@code maxBytes} of them (a stream that sends more fails), with the CRC32C of every chunk of
+ * {@code chunkBytes} computed on the way, and forced when a packet asks ({@code SYNC}). Ratis
+ * writes one packet at a time, in order, possibly from different threads: the fields are guarded
+ * by this object's lock.
+ */
+final class StreamFile implements DataChannel {
+  private final Path file;
+  private final FileChannel channel;
+  private final int chunkBytes;
+  private final long maxBytes;
+  private final List<Integer> chunkCrcs = new ArrayList<>();
+  private final CRC32C current = new CRC32C();
+  private long written;
+  private long forced;
+
+  private StreamFile(Path file, FileChannel channel, int chunkBytes, long maxBytes) {
+    this.file = file;
+    this.channel = channel;
+    this.chunkBytes = chunkBytes;
+    this.maxBytes = maxBytes;
+  }
+
+  /** Creates {@code file}, replacing a leftover of the same name. */
+  static StreamFile create(Path file, int chunkBytes, long maxBytes) throws IOException {
+    return new StreamFile(file, FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+        StandardOpenOption.WRITE), chunkBytes, maxBytes);
+  }
+
+  Path path() {
+    return file;
+  }
+
+  @Override
+  public synchronized int write(ByteBuffer src) throws IOException {
+    if (written + src.remaining() > maxBytes) {
+      throw new IOException("stream " + file.getFileName() + " exceeds its limit of " + maxBytes + " bytes");
+    }
+    ByteBuffer crcView = src.duplicate();
+    int n = 0;
+    while (src.hasRemaining()) {
+      n += channel.write(src);
+    }
+    checksum(crcView);
+    written += n;
+    return n;
+  }
+
+  /** Feeds the bytes to the running chunk CRC, closing a chunk at every chunk boundary. */
+  private void checksum(ByteBuffer b) {
+    long pos = written;
+    while (b.hasRemaining()) {
+      int inChunk = (int) (pos % chunkBytes);
+      int take = Math.min(b.remaining(), chunkBytes - inChunk);
+      ByteBuffer part = b.slice(b.position(), take);
+      current.update(part);
+      b.position(b.position() + take);
+      pos += take;
+      if (pos % chunkBytes == 0) {
+        chunkCrcs.add((int) current.getValue());
+        current.reset();
+      }
+    }
+  }
+
+  @Override
+  public synchronized void force(boolean metadata) throws IOException {
+    channel.force(metadata);
+    forced = written;
+  }
+
+  @Override
+  public boolean isOpen() {
+    return channel.isOpen();
+  }
+
+  @Override
+  public void close() throws IOException {
+    channel.close();
+  }
+
+  /** What this node received: its size, chunk CRCs, and whether every byte was forced. */
+  synchronized ReceivedBytes received() {
+    List<Integer> crcs = new ArrayList<>(chunkCrcs);
+    if (written % chunkBytes != 0) {
+      crcs.add((int) current.getValue());
+    }
+    return new ReceivedBytes(written, crcs, forced == written);
+  }
+
+  /** Closes and deletes the file (a failed or abandoned stream). */
+  void discard() throws IOException {
+    try {
+      channel.close();
+    } finally {
+      Files.deleteIfExists(file);
+    }
+  }
+
+  @Override
+  public synchronized String toString() {
+    return "StreamFile[" + file.getFileName() + ", " + written + " bytes, " + forced + " forced]";
+  }
+
+  static void readFully(FileChannel ch, ByteBuffer buf, long position) throws IOException {
+    long pos = position;
+    while (buf.hasRemaining()) {
+      int n = ch.read(buf, pos);
+      if (n < 0) {
+        throw new IOException("unexpected end of file at " + pos);
+      }
+      pos += n;
+    }
+  }
+}

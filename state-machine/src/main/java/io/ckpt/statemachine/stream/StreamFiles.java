@@ -1,0 +1,249 @@
+package io.ckpt.statemachine.stream;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.ckpt.client.util.Crc32c;
+import io.ckpt.protocol.LogEntry;
+import io.ckpt.protocol.StreamedChunksEntry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.protocol.ClientInvocationId;
+import org.apache.ratis.protocol.RaftClientRequest;
+import org.apache.ratis.statemachine.StateMachine.DataChannel;
+import org.apache.ratis.statemachine.StateMachine.DataStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A node's streamed chunks (Ratis DataStream): one file per stream in one directory.
+ *
+ * <ul>
+ *   <li>While a stream arrives its file is {@code <client>-<call>.part}, after the request that
+ *       opened it; {@link #stream} checks its header first.</li>
+ *   <li>When the stream's log entry is written to this node's log, {@link #link} renames the file
+ *       {@code <index>.stream} (Ratis links before it writes the entry). Apply finds it by that
+ *       name, or by the request's name if the rename did not survive a crash.</li>
+ *   <li>A file stays until a snapshot covers its entry: a node rebuilt from a snapshot replays the
+ *       log after it, and replaying an entry needs its bytes ({@link #purgeThrough}). Files of
+ *       streams that never got an entry go with Ratis's clean-up, or after {@link #ORPHAN_AGE}.</li>
+ * </ul>
+ */
+public final class StreamFiles {
+  private static final Logger LOG = LoggerFactory.getLogger(StreamFiles.class);
+  /** A stream file that no log entry named for this long is an orphan. */
+  static final Duration ORPHAN_AGE = Duration.ofHours(1);
+  private static final String PART = ".part";
+  private static final String LINKED = ".stream";
+  private final Path dir;
+  private final int maxChunkBytes;
+  private final long maxStreamBytes;
+  private final Map<ClientInvocationId, StreamFile> open = new ConcurrentHashMap<>();
+
+  /**
+   * @param dir where the files go (created when the first stream arrives)
+   * @param maxChunkBytes the largest chunk a stream's header may ask for
+   * @param maxStreamBytes the most bytes one stream may carry
+   */
+  public StreamFiles(Path dir, int maxChunkBytes, long maxStreamBytes) {
+    this.dir = dir;
+    this.maxChunkBytes = maxChunkBytes;
+    this.maxStreamBytes = maxStreamBytes;
+  }
+
+  public Path directory() {
+    return dir;
+  }
+
+  /** Starts receiving the stream {@code request} opens; fails for a header that is not a streamed run. */
+  public CompletableFuture<DataStream> stream(RaftClientRequest request) {
+    try {
+      StreamedChunksEntry header = header(request.getMessage().getContent().asReadOnlyByteBuffer());
+      ClientInvocationId id = ClientInvocationId.valueOf(request);
+      Files.createDirectories(dir);
+      StreamFile file = StreamFile.create(dir.resolve(partName(id)), header.getChunkBytes(), maxStreamBytes);
+      open.put(id, file);
+      return CompletableFuture.completedFuture(new Incoming(id, file));
+    } catch (IOException | IllegalArgumentException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private StreamedChunksEntry header(ByteBuffer content) {
+    LogEntry e;
+    try {
+      e = LogEntry.parseFrom(content);
+    } catch (InvalidProtocolBufferException ex) {
+      throw new IllegalArgumentException("unreadable stream header: " + ex.getMessage());
+    }
+    if (!e.hasStreamedChunks()) {
+      throw new IllegalArgumentException("a stream's header must be a streamed-chunks entry, got " + e.getOpCase());
+    }
+    int chunk = e.getStreamedChunks().getChunkBytes();
+    if (chunk <= 0 || chunk > maxChunkBytes) {
+      throw new IllegalArgumentException("streamed chunks must be 1.." + maxChunkBytes + " bytes, got " + chunk);
+    }
+    return e.getStreamedChunks();
+  }
+
+  /**
+   * What this node has received of the stream of {@code id} so far (the leader completes the
+   * stream's log entry from it), or empty if no such stream is open here.
+   */
+  public Optional<ReceivedBytes> received(ClientInvocationId id) {
+    StreamFile f = open.get(id);
+    return f == null ? Optional.empty() : Optional.of(f.received());
+  }
+
+  /** Ties a stream to its log entry: closes its file and names it after the entry's index. */
+  public CompletableFuture<?> link(DataStream stream, LogEntryProto entry) {
+    if (!(stream instanceof Incoming r)) {
+      // Ratis links null when this node never got the stream: apply will look for it by name.
+      LOG.warn("log entry {} names a stream this node did not receive", entry.getIndex());
+      return CompletableFuture.completedFuture(null);
+    }
+    open.remove(r.id, r.file);
+    try {
+      r.file.close();
+      Files.move(r.file.path(), dir.resolve(entry.getIndex() + LINKED), StandardCopyOption.REPLACE_EXISTING,
+          StandardCopyOption.ATOMIC_MOVE);
+      return CompletableFuture.completedFuture(null);
+    } catch (IOException e) {
+      LOG.warn("linking {} to log entry {}: {}", r.file, entry.getIndex(), e.toString());
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /**
+   * The bytes of the streamed run {@code run} of log entry {@code index}, from this node's file,
+   * checked against the entry's size and chunk CRCs.
+   *
+   * @throws MissingStreamException if the file is missing or does not match (this node's copy is
+   *     lost or damaged: it must not apply anything else in its place)
+   */
+  public ByteString read(long index, ClientInvocationId id, StreamedChunksEntry run) {
+    Path file = dir.resolve(index + LINKED);
+    if (!Files.exists(file)) {
+      file = dir.resolve(partName(id));
+    }
+    byte[] bytes;
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      if (ch.size() != run.getSize()) {
+        throw new MissingStreamException("the stream file " + file + " of log entry " + index + " holds " + ch.size()
+            + " bytes, the entry says " + run.getSize());
+      }
+      bytes = new byte[(int) run.getSize()];
+      StreamFile.readFully(ch, ByteBuffer.wrap(bytes), 0);
+    } catch (NoSuchFileException e) {
+      throw new MissingStreamException("log entry " + index + " names streamed chunks that this node does not have (no "
+          + dir.resolve(index + LINKED) + " or " + dir.resolve(partName(id)) + ")");
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading the stream file of log entry " + index + ": " + e.getMessage(), e);
+    }
+    int chunk = run.getChunkBytes();
+    for (int k = 0; k < run.getChunkCrc32CCount(); k++) {
+      int from = k * chunk;
+      int len = Math.min(chunk, bytes.length - from);
+      if (len <= 0 || Crc32c.of(bytes, from, len) != run.getChunkCrc32C(k)) {
+        throw new MissingStreamException("chunk " + k + " of the stream file " + file + " of log entry " + index
+            + " does not match its CRC32C: this node's copy is damaged");
+      }
+    }
+    return com.google.protobuf.UnsafeByteOperations.unsafeWrap(bytes);
+  }
+
+  /**
+   * Deletes the files of entries at or below {@code index} (a snapshot this node keeps covers
+   * them) and orphans older than {@link #ORPHAN_AGE}.
+   */
+  public void purgeThrough(long index) {
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    Instant orphanBefore = Instant.now().minus(ORPHAN_AGE);
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path f : files.toList()) {
+        String name = f.getFileName().toString();
+        if (name.endsWith(LINKED) ? linkedIndex(name) <= index
+            : name.endsWith(PART) && !isOpen(f) && Files.getLastModifiedTime(f).toInstant().isBefore(orphanBefore)) {
+          Files.deleteIfExists(f);
+        }
+      }
+    } catch (IOException e) {
+      LOG.warn("purging stream files in {}: {}", dir, e.toString());
+    }
+  }
+
+  private boolean isOpen(Path f) {
+    return open.values().stream().anyMatch(s -> s.path().equals(f));
+  }
+
+  private static long linkedIndex(String name) {
+    try {
+      return Long.parseLong(name.substring(0, name.length() - LINKED.length()));
+    } catch (NumberFormatException e) {
+      return Long.MAX_VALUE;
+    }
+  }
+
+  /** The files in the directory now (for tests and status). */
+  public List<Path> files() throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.sorted().toList();
+    }
+  }
+
+  private static String partName(ClientInvocationId id) {
+    return id.getClientId() + "-" + id.getLongId() + PART;
+  }
+
+  /** One stream being received; Ratis hands it back to {@link #link} or cleans it up. */
+  private final class Incoming implements DataStream {
+    private final ClientInvocationId id;
+    private final StreamFile file;
+
+    Incoming(ClientInvocationId id, StreamFile file) {
+      this.id = id;
+      this.file = file;
+    }
+
+    @Override
+    public DataChannel getDataChannel() {
+      return file;
+    }
+
+    @Override
+    public CompletableFuture<?> cleanUp() {
+      open.remove(id, file);
+      try {
+        file.discard();
+        return CompletableFuture.completedFuture(null);
+      } catch (IOException e) {
+        return CompletableFuture.failedFuture(e);
+      }
+    }
+
+    @Override
+    public String toString() {
+      return file.toString();
+    }
+  }
+}

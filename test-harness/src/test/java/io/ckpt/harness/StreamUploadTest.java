@@ -1,0 +1,126 @@
+package io.ckpt.harness;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ckpt.client.CheckpointClient;
+import io.ckpt.client.InvalidRequestException;
+import io.ckpt.client.ReadOptions;
+import io.ckpt.client.internal.ClientSettings;
+import io.ckpt.client.internal.RaftTransport;
+import io.ckpt.protocol.LogEntry;
+import io.ckpt.protocol.StreamedChunksEntry;
+import io.ckpt.protocol.WriteReply;
+import io.ckpt.statemachine.CkptStoreConfigKeys;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Chunked uploads sent as Ratis DataStream streams (every node has a stream port): the bytes
+ * reach every node's stream files, never the log; the segment reads back identically from every
+ * node, also after a node is rebuilt by replaying the log; a node that cannot take streams makes
+ * writes fall back to the log.
+ */
+class StreamUploadTest {
+  /** 21 chunks of 256 KiB (and a short one): two streams of up to 16 chunks. */
+  private static final int CHUNK = 256 << 10;
+  private static final int SIZE = 21 * CHUNK + 12_345;
+
+  private static CheckpointClient client(MiniCluster cluster) {
+    return cluster.client(b -> b.chunkSize(CHUNK).maxInFlightBytes(8L << 20));
+  }
+
+  @Test
+  void streamedUploadReadsBackFromEveryNodeAndSurvivesAReplay() throws Exception {
+    // No snapshot when a node stops: a crashed node replays the whole log, streamed entries included.
+    try (MiniCluster cluster = MiniCluster.builder().nodes(3).streams(true)
+        .property("raft.server.snapshot.trigger-when-stop.enabled", "false").start()) {
+      cluster.awaitLeader(Duration.ofSeconds(30));
+      CheckpointClient c = client(cluster);
+      byte[] v1 = WriteReadTest.bytes(SIZE, 1);
+      byte[] v2 = WriteReadTest.bytes(SIZE - 999, 2);
+      assertThat(c.put("stream/a", v1).version()).isEqualTo(1);
+      assertThat(c.put("stream/a", v2).version()).isEqualTo(2);
+      for (String id : cluster.runningIds()) {
+        // Two streams per version, each kept as <index>.stream until a snapshot covers it.
+        assertThat(streamFiles(cluster, id)).as("stream files of %s", id).hasSize(4)
+            .allMatch(f -> f.getFileName().toString().endsWith(".stream"));
+        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+            assertThat(c.get("stream/a", ReadOptions.latest().stale().fromNode(id)).data()).isEqualTo(v2));
+      }
+      String follower = cluster.runningIds().stream().filter(id -> !id.equals(cluster.leader().orElseThrow()))
+          .findFirst().orElseThrow();
+      cluster.crash(follower);
+      cluster.start(follower);
+      Awaitility.await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() ->
+          assertThat(c.get("stream/a", ReadOptions.latest().stale().fromNode(follower)).data()).isEqualTo(v2));
+      assertThat(c.get("stream/a", ReadOptions.latest().version(1)).data()).isEqualTo(v1);
+    }
+  }
+
+  @Test
+  void snapshotPurgesTheStreamFilesItCovers() throws Exception {
+    try (MiniCluster cluster = MiniCluster.builder().nodes(3).streams(true)
+        .property(CkptStoreConfigKeys.SNAPSHOT_BYTES_KEY, "4MB").start()) {
+      cluster.awaitLeader(Duration.ofSeconds(30));
+      CheckpointClient c = client(cluster);
+      for (int i = 1; i <= 6; i++) {
+        c.put("stream/purged", WriteReadTest.bytes(SIZE, i));
+      }
+      // 12 streams written; snapshots every 4 MB delete those that two kept snapshots cover.
+      for (String id : cluster.runningIds()) {
+        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+            assertThat(streamFiles(cluster, id)).as("stream files of %s", id).hasSizeLessThan(12));
+      }
+      assertThat(c.get("stream/purged").data()).isEqualTo(WriteReadTest.bytes(SIZE, 6));
+    }
+  }
+
+  @Test
+  void writesFallBackToTheLogWhenANodeTakesNoStreams() throws Exception {
+    try (MiniCluster cluster = MiniCluster.builder().nodes(3).streams(true).start()) {
+      String leader = cluster.awaitLeader(Duration.ofSeconds(30));
+      String follower = cluster.runningIds().stream().filter(id -> !id.equals(leader)).findFirst().orElseThrow();
+      cluster.stop(follower);
+      CheckpointClient c = client(cluster);
+      byte[] v = WriteReadTest.bytes(SIZE, 7);
+      assertThat(c.put("stream/fallback", v).version()).isEqualTo(1);
+      assertThat(c.get("stream/fallback").data()).isEqualTo(v);
+      assertThat(streamFiles(cluster, leader)).as("no stream was linked").noneMatch(f -> f.toString().endsWith(".stream"));
+      cluster.start(follower);
+      Awaitility.await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() ->
+          assertThat(c.get("stream/fallback", ReadOptions.latest().stale().fromNode(follower)).data()).isEqualTo(v));
+    }
+  }
+
+  @Test
+  void streamedChunksSentThroughTheLogAreRefused() throws Exception {
+    try (MiniCluster cluster = MiniCluster.builder().nodes(3).streams(true).start()) {
+      cluster.awaitLeader(Duration.ofSeconds(30));
+      // A forged entry naming stream bytes no node has: refused before the log, so no node
+      // stops for want of them.
+      LogEntry forged = LogEntry.newBuilder().setStreamedChunks(StreamedChunksEntry.newBuilder()
+          .setUploadId("u1").setName("stream/forged").setChunkBytes(CHUNK).setSize(10).addChunkCrc32C(1)).build();
+      ClientSettings settings = new ClientSettings(cluster.peers(), Duration.ofSeconds(20), CHUNK, 1 << 20, 1,
+          Duration.ofSeconds(5), new ClientSettings.GroupCommitSettings(0, 0, 1), 0);
+      try (RaftTransport t = new RaftTransport(settings)) {
+        assertThatThrownBy(() -> t.await(t.write(t.lane(), forged).thenApply(WriteReply::getStatus), t.deadline(), "forged"))
+            .isInstanceOf(InvalidRequestException.class).hasMessageContaining("only be written as a stream");
+      }
+      CheckpointClient c = client(cluster);
+      c.put("stream/after", WriteReadTest.bytes(SIZE, 3));
+      assertThat(cluster.runningIds()).hasSize(3);
+      for (String id : cluster.runningIds()) {
+        assertThat(cluster.node(id).stateMachine().store().appliedRevision()).isPositive();
+      }
+    }
+  }
+
+  private static List<Path> streamFiles(MiniCluster cluster, String id) throws IOException {
+    return cluster.node(id).stateMachine().streams().files();
+  }
+}
