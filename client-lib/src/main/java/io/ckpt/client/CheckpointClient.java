@@ -347,6 +347,7 @@ public final class CheckpointClient implements AutoCloseable {
     private Duration timeout = CkptClientConfigKeys.TIMEOUT_DEFAULT;
     private int chunkSize = CkptClientConfigKeys.CHUNK_SIZE_DEFAULT;
     private long maxInFlightBytes = CkptClientConfigKeys.MAX_IN_FLIGHT_BYTES_DEFAULT;
+    private int streamBytes = CkptClientConfigKeys.STREAM_BYTES_DEFAULT;
     private int raftClients = CkptClientConfigKeys.RAFT_CLIENTS_DEFAULT;
     private Duration rpcTimeout = CkptClientConfigKeys.RPC_TIMEOUT_DEFAULT;
     private int groupCommitBytes = CkptClientConfigKeys.GROUP_COMMIT_BYTES_DEFAULT;
@@ -384,6 +385,13 @@ public final class CheckpointClient implements AutoCloseable {
     public Builder maxInFlightBytes(long bytes) {
       this.maxInFlightBytes = CkptClientConfigKeys.requireRange(CkptClientConfigKeys.MAX_IN_FLIGHT_BYTES_KEY, bytes,
           CkptClientConfigKeys.CHUNK_SIZE_MIN, 1L << 30);
+      return this;
+    }
+
+    /** Bytes per stream when chunked writes go as DataStream streams (see {@link CkptClientConfigKeys#STREAM_BYTES_KEY}). */
+    public Builder streamBytes(int bytes) {
+      this.streamBytes = (int) CkptClientConfigKeys.requireRange(CkptClientConfigKeys.STREAM_BYTES_KEY, bytes,
+          CkptClientConfigKeys.CHUNK_SIZE_MIN, CkptClientConfigKeys.STREAM_BYTES_MAX);
       return this;
     }
 
@@ -430,7 +438,7 @@ public final class CheckpointClient implements AutoCloseable {
       long inFlight = Math.max(maxInFlightBytes, chunkSize);
       return new CheckpointClient(new ClientSettings(peers, timeout, chunkSize, inFlight, raftClients, rpcTimeout,
           new ClientSettings.GroupCommitSettings(groupCommitBytes, groupCommitPutBytes, groupCommitInFlight),
-          readBatchInFlight));
+          readBatchInFlight, streamBytes));
     }
   }
 }

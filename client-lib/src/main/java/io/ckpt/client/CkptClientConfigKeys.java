@@ -24,6 +24,15 @@ public final class CkptClientConfigKeys {
   public static final String MAX_IN_FLIGHT_BYTES_KEY = "ckpt.client.in-flight.bytes.max";
   public static final long MAX_IN_FLIGHT_BYTES_DEFAULT = 4L << 20;
 
+  /**
+   * Bytes of one stream (whole chunks, at least one) when chunked writes go as DataStream streams
+   * (every node has a stream port): each stream is one file per node and one log entry. Servers
+   * take at most 64 MiB per stream.
+   */
+  public static final String STREAM_BYTES_KEY = "ckpt.client.stream.bytes";
+  public static final int STREAM_BYTES_DEFAULT = 64 << 20;
+  public static final int STREAM_BYTES_MAX = 64 << 20;
+
   /** Ratis clients used round-robin (one ordered stream each). */
   public static final String RAFT_CLIENTS_KEY = "ckpt.client.raft-clients";
   public static final int RAFT_CLIENTS_DEFAULT = 4;

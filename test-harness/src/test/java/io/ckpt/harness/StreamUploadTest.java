@@ -31,7 +31,7 @@ class StreamUploadTest {
   private static final int SIZE = 21 * CHUNK + 12_345;
 
   private static CheckpointClient client(MiniCluster cluster) {
-    return cluster.client(b -> b.chunkSize(CHUNK).maxInFlightBytes(8L << 20));
+    return cluster.client(b -> b.chunkSize(CHUNK).maxInFlightBytes(8L << 20).streamBytes(16 * CHUNK));
   }
 
   @Test

@@ -52,10 +52,13 @@ public final class Uploader {
   private final AtomicLong uploadSeq = new AtomicLong();
   private final GroupCommit groupCommit;
   /**
-   * Chunks per stream: a stream's bytes sit in one file per node until its entry is applied,
-   * which reads them into memory (the server takes at most 64 MiB per stream).
+   * Stream bytes one client may have sent and not yet seen acknowledged, all its streams together:
+   * a stream is bound by round trips, so its window is wider than the log's in-flight bound
+   * (which protects the leader's log appender; streams do not pass through it).
    */
-  static final int STREAM_CHUNKS = 16;
+  static final int STREAM_WINDOW_BYTES = 16 << 20;
+  private final Semaphore streamWindow;
+  private final int streamChunks;
   /** After a stream could not be opened, chunked uploads go through the log for this long. */
   static final long STREAMS_RETRY_AFTER_NANOS = TimeUnit.SECONDS.toNanos(30);
   private volatile long streamsFailedAt = System.nanoTime() - 2 * STREAMS_RETRY_AFTER_NANOS;
@@ -68,6 +71,8 @@ public final class Uploader {
     this.groupCommit = new GroupCommit(transport, g.maxBytes(), g.inFlight());
     this.groupCommitPutBytes = g.enabled() ? g.maxPutBytes() : -1;
     this.chunkSize = transport.settings().chunkSize();
+    this.streamChunks = Math.max(1, transport.settings().streamBytes() / chunkSize);
+    this.streamWindow = new Semaphore(Math.max(chunkSize, STREAM_WINDOW_BYTES));
     // At least one chunk, so every acquire can succeed.
     this.inFlight = new Semaphore((int) Math.min(Integer.MAX_VALUE, Math.max(chunkSize, transport.settings().maxInFlightBytes())));
   }
@@ -124,7 +129,7 @@ public final class Uploader {
   }
 
   /**
-   * Writes the chunks as streams of up to {@link #STREAM_CHUNKS} chunks each, one at a time
+   * Writes the chunks as streams of up to the settings' stream bytes each, one at a time
    * (each one's log entry stages its chunks in order), then commits through the log. Returns
    * empty, having sent nothing, if the first stream cannot be opened (a node is down or has no
    * stream server): the caller then writes through the log, and streams are not tried again for
@@ -166,14 +171,14 @@ public final class Uploader {
         boolean last;
         do {
           whole.update(chunk);
-          acquire(chunk.length, deadline, name);
+          acquire(streamWindow, chunk.length, deadline, name);
           final int len = chunk.length;
-          last = lookahead.length == 0 || ++inStream == STREAM_CHUNKS;
+          last = lookahead.length == 0 || ++inStream == streamChunks;
           ByteBuffer bytes = ByteBuffer.wrap(chunk);
           CompletableFuture<DataStreamReply> f = (last
               ? out.writeAsync(bytes, StandardWriteOption.SYNC, StandardWriteOption.CLOSE) : out.writeAsync(bytes))
               .whenComplete((r, t) -> {
-                inFlight.release(len);
+                streamWindow.release(len);
                 if (t != null || !r.isSuccess() || r.getBytesWritten() != len) {
                   failure.compareAndSet(null, t != null ? t : new UnavailableException("a node did not take "
                       + len + " streamed bytes of " + name));
@@ -312,8 +317,12 @@ public final class Uploader {
 
   /** Takes {@code bytes} (at most one chunk, so never more than the semaphore holds) of the in-flight bound. */
   private void acquire(int bytes, Deadline deadline, String name) {
+    acquire(inFlight, bytes, deadline, name);
+  }
+
+  private static void acquire(Semaphore bound, int bytes, Deadline deadline, String name) {
     try {
-      if (!inFlight.tryAcquire(bytes, deadline.remainingMillis(), TimeUnit.MILLISECONDS)) {
+      if (!bound.tryAcquire(bytes, deadline.remainingMillis(), TimeUnit.MILLISECONDS)) {
         throw new UnavailableException("put " + name + ": no progress within the timeout (cluster slow or unreachable)");
       }
     } catch (InterruptedException e) {

@@ -44,7 +44,7 @@ final class Applier {
       return switch (entry.getOpCase()) {
         case PUT -> put(revision, entry.getPut());
         case BATCH -> batch(revision, entry.getBatch());
-        case CHUNK -> chunk(revision, entry.getChunk());
+        case CHUNK -> chunk(revision, entry.getChunk(), false);
         case STREAMED_CHUNKS -> streamedChunks(revision, entry.getStreamedChunks());
         case COMMIT -> commit(revision, entry.getCommit());
         case ABORT -> abort(entry.getAbort());
@@ -110,7 +110,8 @@ final class Applier {
 
   /**
    * Stages the chunks of a streamed run one by one, as the {@code ChunkEntry}s they stand for
-   * (the node filled in {@code data} from its stream file); stops at the first refused chunk, so
+   * (the node filled in {@code data} from its stream file and checked it against the chunk
+   * CRCs); stops at the first refused chunk, so
    * the upload's commit then finds it incomplete.
    */
   private WriteReply streamedChunks(long revision, StreamedChunksEntry run) throws IOException {
@@ -126,7 +127,7 @@ final class Applier {
       long from = (long) k * run.getChunkBytes();
       ByteString chunk = data.substring((int) from, (int) Math.min(data.size(), from + run.getChunkBytes()));
       reply = chunk(revision, ChunkEntry.newBuilder().setUploadId(run.getUploadId()).setName(run.getName())
-          .setIndex(run.getFirstIndex() + k).setData(chunk).setCrc32C(run.getChunkCrc32C(k)).build());
+          .setIndex(run.getFirstIndex() + k).setData(chunk).setCrc32C(run.getChunkCrc32C(k)).build(), true);
       if (reply.getStatus() != Status.OK) {
         return reply;
       }
@@ -134,7 +135,8 @@ final class Applier {
     return reply;
   }
 
-  private WriteReply chunk(long revision, ChunkEntry chunk) throws IOException {
+  /** Stages one chunk; {@code crcChecked}: its bytes were already checked against its CRC32C. */
+  private WriteReply chunk(long revision, ChunkEntry chunk, boolean crcChecked) throws IOException {
     if (chunk.getUploadId().isEmpty()) {
       return error(Status.INVALID, "chunk without upload id");
     }
@@ -149,7 +151,7 @@ final class Applier {
     if (chunk.getIndex() >= StoreSettings.MAX_CHUNKS_PER_VERSION) {
       return error(Status.TOO_LARGE, chunk.getName() + ": more than " + StoreSettings.MAX_CHUNKS_PER_VERSION + " chunks");
     }
-    if (Crc32c.of(data.asReadOnlyByteBuffer()) != chunk.getCrc32C()) {
+    if (!crcChecked && Crc32c.of(data.asReadOnlyByteBuffer()) != chunk.getCrc32C()) {
       return error(Status.CORRUPT, "chunk " + chunk.getIndex() + " of " + chunk.getName() + " does not match its CRC32C");
     }
     Optional<StagedUpload> staged = store.catalog().upload(chunk.getUploadId());

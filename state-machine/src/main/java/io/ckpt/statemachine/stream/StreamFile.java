@@ -116,14 +116,4 @@ final class StreamFile implements DataChannel {
     return "StreamFile[" + file.getFileName() + ", " + written + " bytes, " + forced + " forced]";
   }
 
-  static void readFully(FileChannel ch, ByteBuffer buf, long position) throws IOException {
-    long pos = position;
-    while (buf.hasRemaining()) {
-      int n = ch.read(buf, pos);
-      if (n < 0) {
-        throw new IOException("unexpected end of file at " + pos);
-      }
-      pos += n;
-    }
-  }
 }

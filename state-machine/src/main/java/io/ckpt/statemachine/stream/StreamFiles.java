@@ -131,7 +131,8 @@ public final class StreamFiles {
 
   /**
    * The bytes of the streamed run {@code run} of log entry {@code index}, from this node's file,
-   * checked against the entry's size and chunk CRCs.
+   * checked against the entry's size and chunk CRCs (the chunks need no further check). The
+   * file is mapped: the bytes stay valid after it is deleted.
    *
    * @throws MissingStreamException if the file is missing or does not match (this node's copy is
    *     lost or damaged: it must not apply anything else in its place)
@@ -141,14 +142,14 @@ public final class StreamFiles {
     if (!Files.exists(file)) {
       file = dir.resolve(partName(id));
     }
-    byte[] bytes;
+    ByteBuffer bytes;
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       if (ch.size() != run.getSize()) {
         throw new MissingStreamException("the stream file " + file + " of log entry " + index + " holds " + ch.size()
             + " bytes, the entry says " + run.getSize());
       }
-      bytes = new byte[(int) run.getSize()];
-      StreamFile.readFully(ch, ByteBuffer.wrap(bytes), 0);
+      // Mapped, not read: the bytes go from the page cache into the store in one copy.
+      bytes = ch.map(FileChannel.MapMode.READ_ONLY, 0, run.getSize());
     } catch (NoSuchFileException e) {
       throw new MissingStreamException("log entry " + index + " names streamed chunks that this node does not have (no "
           + dir.resolve(index + LINKED) + " or " + dir.resolve(partName(id)) + ")");
@@ -158,8 +159,8 @@ public final class StreamFiles {
     int chunk = run.getChunkBytes();
     for (int k = 0; k < run.getChunkCrc32CCount(); k++) {
       int from = k * chunk;
-      int len = Math.min(chunk, bytes.length - from);
-      if (len <= 0 || Crc32c.of(bytes, from, len) != run.getChunkCrc32C(k)) {
+      int len = Math.min(chunk, bytes.capacity() - from);
+      if (len <= 0 || Crc32c.of(bytes.slice(from, len)) != run.getChunkCrc32C(k)) {
         throw new MissingStreamException("chunk " + k + " of the stream file " + file + " of log entry " + index
             + " does not match its CRC32C: this node's copy is damaged");
       }
