@@ -99,9 +99,10 @@ final class SnapshotFiles {
 
   /**
    * Writes a snapshot of {@code store} to {@code file}: to a temporary file first, forced, then
-   * moved into place, then its .md5. A failed write (e.g. a full disk) leaves no partial file.
+   * moved into place. A failed write (e.g. a full disk) leaves no partial file. Its .md5 is
+   * {@link #recordMd5 recorded} separately.
    */
-  static MD5Hash write(SegmentStore store, Path file) throws IOException {
+  static void write(SegmentStore store, Path file) throws IOException {
     Path tmp = file.resolveSibling(file.getFileName() + ".writing");
     try {
       try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
@@ -116,9 +117,18 @@ final class SnapshotFiles {
       Files.deleteIfExists(tmp);
       throw e;
     }
-    MD5Hash md5 = MD5FileUtil.computeMd5ForFile(file.toFile());
-    MD5FileUtil.saveMD5File(file.toFile(), md5);
-    return md5;
+  }
+
+  /**
+   * Computes the MD5 of a snapshot file and records it in its .md5 file, where Ratis reads it
+   * (after a restart) to send with the snapshot to followers, which refuse a mismatch.
+   */
+  static void recordMd5(Path file) throws IOException {
+    MD5FileUtil.saveMD5File(file.toFile(), MD5FileUtil.computeMd5ForFile(file.toFile()));
+    if (!Files.exists(file)) {
+      // Ratis's retention removed the snapshot meanwhile (with whatever .md5 it had then).
+      Files.deleteIfExists(MD5FileUtil.getDigestFileForFile(file.toFile()).toPath());
+    }
   }
 
   /** Moves a damaged snapshot (and its .md5) aside, out of Ratis's sight; returns the new path. */

@@ -1,6 +1,7 @@
 package io.ckpt.client.internal;
 
 import io.ckpt.client.PeerAddress;
+import io.ckpt.client.UnavailableException;
 import io.ckpt.protocol.LogEntry;
 import java.io.Closeable;
 import java.io.IOException;
@@ -59,10 +60,10 @@ final class StreamTransport implements Closeable {
     RaftClient c = client(p);
     try {
       return c.getDataStreamApi().stream(ByteBuffer.wrap(header.toByteArray()), routing(p));
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // Netty throws its connect failures (IOExceptions) undeclared
       // The primary is unreachable: the next stream to it starts with a new connection.
       drop(p, c);
-      throw e;
+      throw new UnavailableException("cannot open a stream to node " + p + ": " + e, e);
     }
   }
 
