@@ -35,7 +35,6 @@ import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftGroupMemberId;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.RaftServer;
-import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.raftlog.RaftLog;
 import org.apache.ratis.server.storage.FileInfo;
@@ -46,7 +45,6 @@ import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
 import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.util.LifeCycle;
-import org.apache.ratis.util.MD5FileUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,7 +77,7 @@ public final class CheckpointStateMachine extends BaseStateMachine {
   private volatile DiskGuard diskGuard;
   private final CompletableFuture<String> stopped = new CompletableFuture<>();
   private final StoreSettings settings;
-  private final SimpleStateMachineStorage storage = new SimpleStateMachineStorage();
+  private final CkptSnapshotStorage storage = new CkptSnapshotStorage();
   private final Reservations reservations = new Reservations();
   private final SnapshotTrigger snapshotTrigger;
   private volatile SegmentStore store;
@@ -89,13 +87,6 @@ public final class CheckpointStateMachine extends BaseStateMachine {
   /** Set when apply failed on this node: it must not serve reads any more. */
   private volatile String failure;
   private final StreamFiles streams;
-  /** Records snapshot digests off the apply thread (see {@link #takeSnapshot}); close waits for it. */
-  private final java.util.concurrent.ExecutorService snapshotDigests =
-      java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "ckpt-snapshot-md5");
-        t.setDaemon(true);
-        return t;
-      });
 
   public CheckpointStateMachine(Path storeDir, StoreSettings settings, long snapshotTriggerBytes) {
     this(storeDir, storeDir.resolveSibling(LogWatermark.FILE_NAME), settings, snapshotTriggerBytes,
@@ -199,19 +190,20 @@ public final class CheckpointStateMachine extends BaseStateMachine {
   }
 
   /**
-   * The latest snapshot is what this node would send a follower that fell behind its log, with
-   * the recorded MD5, which the follower checks: a damaged one would be refused again and again.
-   * The reused store is verified and at the snapshot's revision, so a damaged or unrecorded
-   * snapshot is written again from it.
+   * The latest snapshot is what this node would send a follower that fell behind its log: a
+   * damaged one would fail that follower's restore again and again. The reused store is verified
+   * and at the snapshot's revision, so a snapshot that fails its record checksums is written
+   * again from it.
    */
   private static void repairSnapshot(String nodeId, SegmentStore s, SnapshotFiles.Snapshot latest) throws IOException {
-    if (latest.md5() != null && latest.md5().equals(MD5FileUtil.computeMd5ForFile(latest.file().toFile()))) {
+    try {
+      SnapshotFiles.verify(latest.file());
       return;
+    } catch (StoreCorruptException e) {
+      LOG.warn("{}: snapshot {} is damaged ({}); writing it again from the verified store", nodeId, latest.file(),
+          e.getMessage());
     }
-    LOG.warn("{}: snapshot {} does not match its MD5{}; writing it again from the verified store", nodeId,
-        latest.file(), latest.md5() == null ? " (none recorded)" : "");
     SnapshotFiles.write(s, latest.file());
-    SnapshotFiles.recordMd5(latest.file());
   }
 
   private Optional<StoreSeal> takeSeal(String id) throws IOException {
@@ -262,7 +254,7 @@ public final class CheckpointStateMachine extends BaseStateMachine {
         break;
       }
       try {
-        SnapshotFiles.restore(target, s.file(), s.md5());
+        SnapshotFiles.restore(target, s.file());
         LOG.info("{}: rebuilt the store from snapshot {}", id, s.termIndex());
         if (!damaged.isEmpty()) {
           LOG.warn("{}: older snapshot {} replaces the damaged {}", id, s.termIndex(), damaged);
@@ -331,7 +323,7 @@ public final class CheckpointStateMachine extends BaseStateMachine {
     }
     Path file = snapshot.getFile().getPath();
     try {
-      SnapshotFiles.restore(store, file, snapshot.getFile().getFileDigest());
+      SnapshotFiles.restore(store, file);
     } catch (StoreCorruptException e) {
       store.clear();
       throw new DamagedStorageException("snapshot " + file + " is damaged: " + e.getMessage(), e);
@@ -609,26 +601,8 @@ public final class CheckpointStateMachine extends BaseStateMachine {
     }
     Path file = storage.getSnapshotFile(applied.getTerm(), applied.getIndex()).toPath();
     SnapshotFiles.write(s, file);
-    // No digest yet: computing it (MD5, ~0.6 GB/s here) took most of the apply thread's time at
-    // 64 MiB writes. It is recorded in the background; until then Ratis computes it while it
-    // sends the snapshot, if it ever has to.
+    // No MD5 (see SnapshotFiles.write): Ratis computes one while it sends the snapshot.
     storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(file, null), applied));
-    snapshotDigests.execute(() -> {
-      try {
-        SnapshotFiles.recordMd5(file);
-        // Ratis's retention counts only snapshots with an MD5: now that this one has it, the
-        // oldest beyond the retained number can go (Ratis tried right after takeSnapshot).
-        int retained = RaftServerConfigKeys.Snapshot.retentionFileNum(server.getProperties());
-        storage.cleanupOldSnapshots(new org.apache.ratis.statemachine.SnapshotRetentionPolicy() {
-          @Override
-          public int getNumSnapshotsRetained() {
-            return retained;
-          }
-        });
-      } catch (IOException | RuntimeException e) {
-        LOG.warn("{}: recording the MD5 of snapshot {}: {}", server.getId(), file, e.toString());
-      }
-    });
     snapshotTrigger.snapshotTaken();
     purgeStreams();
     LOG.info("{}: snapshot taken at {} ({} bytes)", server.getId(), applied, Files.size(file));
@@ -641,7 +615,7 @@ public final class CheckpointStateMachine extends BaseStateMachine {
    */
   private void purgeStreams() {
     try {
-      List<SnapshotFiles.Snapshot> kept = SnapshotFiles.list(storage.getSnapshotFile(0, 0).toPath().getParent());
+      List<SnapshotFiles.Snapshot> kept = SnapshotFiles.list(storage.smDir());
       if (!kept.isEmpty()) {
         streams.purgeThrough(kept.get(kept.size() - 1).index());
       }
@@ -665,18 +639,6 @@ public final class CheckpointStateMachine extends BaseStateMachine {
     reservations.reset();
   }
 
-  /** A cleanly closed node leaves every snapshot with its .md5 (a restart relies on it, see repairSnapshot). */
-  private void awaitSnapshotDigests() {
-    snapshotDigests.shutdown();
-    try {
-      if (!snapshotDigests.awaitTermination(2, java.util.concurrent.TimeUnit.MINUTES)) {
-        LOG.warn("{}: a snapshot's MD5 was not recorded within 2 minutes", server == null ? "?" : server.getId());
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
   @Override
   public void close() throws IOException {
     stopped.complete("closed");
@@ -684,7 +646,6 @@ public final class CheckpointStateMachine extends BaseStateMachine {
     snapshotTrigger.close();
     watches.close();
     recordFlushedLog();
-    awaitSnapshotDigests();
     SegmentStore s = store;
     if (s != null) {
       long applied = s.appliedRevision();

@@ -7,8 +7,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +18,6 @@ import java.util.List;
 import java.util.OptionalLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.ratis.io.MD5Hash;
 import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
 import org.apache.ratis.util.MD5FileUtil;
@@ -28,10 +25,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The node's snapshot files ({@code raft/<group>/sm/snapshot.<term>_<index>} plus {@code .md5})
+ * The node's snapshot files ({@code raft/<group>/sm/snapshot.<term>_<index>})
  * and the first index still in its Raft log: what a rebuild of the store can start from.
  */
-final class SnapshotFiles {
+public final class SnapshotFiles {
   private static final Logger LOG = LoggerFactory.getLogger(SnapshotFiles.class);
   static final String DAMAGED_SUFFIX = ".corrupt";
   private static final Pattern CLOSED_SEGMENT = Pattern.compile("log_(\\d+)-(\\d+)");
@@ -39,8 +36,8 @@ final class SnapshotFiles {
 
   private SnapshotFiles() {}
 
-  /** One snapshot file; {@code md5} is null when its .md5 file is missing. */
-  record Snapshot(Path file, TermIndex termIndex, MD5Hash md5) {
+  /** One snapshot file. */
+  record Snapshot(Path file, TermIndex termIndex) {
     long index() {
       return termIndex.getIndex();
     }
@@ -57,13 +54,7 @@ final class SnapshotFiles {
         Matcher m = SimpleStateMachineStorage.SNAPSHOT_REGEX.matcher(f.getFileName().toString());
         if (m.matches() && Files.isRegularFile(f)) {
           TermIndex ti = TermIndex.valueOf(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)));
-          MD5Hash md5;
-          try {
-            md5 = MD5FileUtil.readStoredMd5ForFile(f.toFile());
-          } catch (IOException e) {
-            md5 = null; // an unreadable .md5 file: the snapshot's own checksums still decide
-          }
-          out.add(new Snapshot(f, ti, md5));
+          out.add(new Snapshot(f, ti));
         }
       }
     }
@@ -73,34 +64,33 @@ final class SnapshotFiles {
 
   /**
    * Restores a snapshot file into {@code store}. The snapshot's own record checksums decide
-   * whether it is intact (they cover everything a restore uses); its MD5 is computed on the way.
-   * An intact snapshot whose .md5 file is missing or disagrees gets a correct one, because
-   * Ratis sends the recorded MD5 with the snapshot to followers, which refuse a mismatch.
+   * whether it is intact (they cover everything a restore uses).
    *
    * @throws StoreCorruptException if the snapshot is damaged (the store is then partly filled)
    */
-  static void restore(SegmentStore store, Path file, MD5Hash recorded) throws IOException {
-    MessageDigest digest = MD5FileUtil.newMD5();
-    try (InputStream in = new DigestInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 20), digest)) {
+  static void restore(SegmentStore store, Path file) throws IOException {
+    try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 20)) {
       store.restoreSnapshot(in);
-      byte[] rest = new byte[8192];
-      while (in.read(rest) >= 0) {
-        // digest what follows the snapshot's end, if anything
-      }
     }
-    MD5Hash actual = MD5Hash.newInstance(digest.digest());
-    if (!actual.equals(recorded)) {
-      LOG.warn("{}: its records are intact but {} {}; writing it again", file,
-          MD5FileUtil.getDigestFileForFile(file.toFile()).getName(),
-          recorded == null ? "is missing or unreadable" : "says " + recorded + ", not " + actual);
-      MD5FileUtil.saveMD5File(file.toFile(), actual);
+  }
+
+  /**
+   * Checks a snapshot file by its record checksums and trailer, storing nothing.
+   *
+   * @throws StoreCorruptException if it is damaged
+   */
+  public static void verify(Path file) throws IOException {
+    try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 20)) {
+      SegmentStore.verifySnapshot(in);
     }
   }
 
   /**
    * Writes a snapshot of {@code store} to {@code file}: to a temporary file first, forced, then
-   * moved into place. A failed write (e.g. a full disk) leaves no partial file. Its .md5 is
-   * {@link #recordMd5 recorded} separately.
+   * moved into place. A failed write (e.g. a full disk) leaves no partial file. No MD5 is
+   * recorded (a .md5 of an earlier file of that name is removed): computing one cost most of
+   * the apply thread at large writes, and Ratis computes it while it sends a snapshot that has
+   * none, which the follower checks; at rest the records' CRC32Cs protect the file.
    */
   static void write(SegmentStore store, Path file) throws IOException {
     Path tmp = file.resolveSibling(file.getFileName() + ".writing");
@@ -112,6 +102,7 @@ final class SnapshotFiles {
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
         ch.force(true);
       }
+      Files.deleteIfExists(md5File(file));
       Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException | RuntimeException e) {
       Files.deleteIfExists(tmp);
@@ -120,15 +111,30 @@ final class SnapshotFiles {
   }
 
   /**
-   * Computes the MD5 of a snapshot file and records it in its .md5 file, where Ratis reads it
-   * (after a restart) to send with the snapshot to followers, which refuse a mismatch.
+   * Keeps the newest {@code retained} snapshots in {@code smDir} and deletes the older ones, with
+   * any .md5 whose snapshot is gone. (Ratis's own retention counts only snapshots with an MD5.)
    */
-  static void recordMd5(Path file) throws IOException {
-    MD5FileUtil.saveMD5File(file.toFile(), MD5FileUtil.computeMd5ForFile(file.toFile()));
-    if (!Files.exists(file)) {
-      // Ratis's retention removed the snapshot meanwhile (with whatever .md5 it had then).
-      Files.deleteIfExists(MD5FileUtil.getDigestFileForFile(file.toFile()).toPath());
+  static void retain(Path smDir, int retained) throws IOException {
+    if (retained <= 0) {
+      return;
     }
+    List<Snapshot> all = list(smDir);
+    for (Snapshot old : all.subList(Math.min(retained, all.size()), all.size())) {
+      LOG.info("deleting old snapshot {}", old.file());
+      Files.deleteIfExists(old.file());
+    }
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(smDir, "*" + MD5FileUtil.MD5_SUFFIX)) {
+      for (Path md5 : ds) {
+        String name = md5.getFileName().toString();
+        if (!Files.exists(md5.resolveSibling(name.substring(0, name.length() - MD5FileUtil.MD5_SUFFIX.length())))) {
+          Files.deleteIfExists(md5);
+        }
+      }
+    }
+  }
+
+  private static Path md5File(Path snapshot) {
+    return MD5FileUtil.getDigestFileForFile(snapshot.toFile()).toPath();
   }
 
   /** Moves a damaged snapshot (and its .md5) aside, out of Ratis's sight; returns the new path. */

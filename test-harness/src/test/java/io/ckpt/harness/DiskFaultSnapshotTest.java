@@ -13,13 +13,13 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.ratis.util.MD5FileUtil;
+import io.ckpt.statemachine.SnapshotFiles;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
  * Damaged snapshot files (flipped bytes). A node that needs its snapshot to rebuild its store
- * (after a crash) detects the damage (MD5 and record checksums), moves the file aside and
+ * (after a crash) detects the damage (record checksums), moves the file aside and
  * rebuilds from an older snapshot or the whole log when the log still reaches back far enough;
  * when the log was purged behind the snapshot it refuses to start with one clear message, and
  * the node can then be rebuilt from its peers. A node that reuses its verified store rewrites a
@@ -144,7 +144,7 @@ class DiskFaultSnapshotTest {
 
       cluster.start(victim);
 
-      MD5FileUtil.verifySavedMD5(latest.toFile(), MD5FileUtil.readStoredMd5ForFile(latest.toFile()));
+      SnapshotFiles.verify(latest);
       DiskFaults.assertServesExactly(client, victim, data);
     }
   }

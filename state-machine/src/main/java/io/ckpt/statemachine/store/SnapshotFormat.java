@@ -80,7 +80,10 @@ final class SnapshotFormat {
     out.flush();
   }
 
-  /** Reads a snapshot into an empty catalog and volumes; throws StoreCorruptException on damage. */
+  /**
+   * Reads a snapshot into an empty catalog and volumes, or with both null only checks it;
+   * throws StoreCorruptException on damage.
+   */
   static void read(InputStream raw, Catalog catalog, ChunkVolumes volumes) throws IOException {
     DataInputStream in = new DataInputStream(new BufferedInputStream(raw, 1 << 20));
     try {
@@ -111,7 +114,9 @@ final class SnapshotFormat {
           if (in.readInt() != Crc32c.combine(Crc32c.of(k), Crc32c.of(v), v.length)) {
             throw new StoreCorruptException("snapshot catalog record " + records + " fails its CRC32C");
           }
-          catalog.putRaw(new String(k, StandardCharsets.UTF_8), v);
+          if (catalog != null) {
+            catalog.putRaw(new String(k, StandardCharsets.UTF_8), v);
+          }
         } else if (type == CHUNK) {
           int volume = in.readInt();
           long id = in.readLong();
@@ -119,8 +124,10 @@ final class SnapshotFormat {
           if (in.readInt() != (Crc32c.of(v) ^ Long.hashCode(id) ^ volume)) {
             throw new StoreCorruptException("snapshot chunk record " + records + " fails its CRC32C");
           }
-          volumes.ensureVolumes(volume + 1);
-          volumes.put(volume, id, v);
+          if (volumes != null) {
+            volumes.ensureVolumes(volume + 1);
+            volumes.put(volume, id, v);
+          }
         } else {
           throw new StoreCorruptException("snapshot record " + records + " has unknown type " + type);
         }
