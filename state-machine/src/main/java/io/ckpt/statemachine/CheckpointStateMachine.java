@@ -15,9 +15,6 @@ import io.ckpt.statemachine.store.StoreCorruptException;
 import io.ckpt.statemachine.store.StoreSettings;
 import io.ckpt.statemachine.stream.ReceivedBytes;
 import io.ckpt.statemachine.stream.StreamFiles;
-import org.apache.ratis.proto.RaftProtos.RaftClientRequestProto;
-import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
-import org.apache.ratis.protocol.ClientInvocationId;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,6 +26,9 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.proto.RaftProtos.RaftClientRequestProto;
+import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
+import org.apache.ratis.protocol.ClientInvocationId;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroupId;
@@ -65,8 +65,8 @@ public final class CheckpointStateMachine extends BaseStateMachine {
   /** Where streamed chunks are received, beside the store. */
   public static final String STREAMS_DIR = "streams";
   /**
-   * The most bytes one stream may carry: apply reads a stream's bytes into memory, so this bounds
-   * the heap one streamed entry takes (clients send 16 MiB per stream by default).
+   * The most bytes one stream may carry: one file per node and one entry, whose apply copies them
+   * into the store at once (clients send at most this much per stream, by default).
    */
   public static final long MAX_STREAM_BYTES = 64L << 20;
 

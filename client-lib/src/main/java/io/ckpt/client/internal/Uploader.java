@@ -208,11 +208,7 @@ public final class Uploader {
           throw Replies.toException(r.getStatus(), r.getMessage(), -1, -1);
         }
       }
-      LogEntry commit = LogEntry.newBuilder().setCommit(CommitEntry.newBuilder()
-          .setUploadId(uploadId).setName(name).setChunkCount(index).setSize(sent)
-          .setCrc32C((int) whole.getValue()).setCondition(condition(options))).build();
-      WriteResult r = Replies.toResult(transport.await(transport.write(lane, commit), deadline, "put " + name),
-          expected(options));
+      WriteResult r = commit(lane, uploadId, name, index, sent, whole, options, deadline);
       ok = true;
       return Optional.of(r);
     } finally {
@@ -291,11 +287,7 @@ public final class Uploader {
       if (failure.get() != null) {
         throw Replies.toException(failure.get(), "put " + name);
       }
-      LogEntry commit = LogEntry.newBuilder().setCommit(CommitEntry.newBuilder()
-          .setUploadId(uploadId).setName(name).setChunkCount(index).setSize(sent)
-          .setCrc32C((int) whole.getValue()).setCondition(condition(options))).build();
-      WriteResult r = Replies.toResult(transport.await(transport.write(lane, commit), deadline, "put " + name),
-          expected(options));
+      WriteResult r = commit(lane, uploadId, name, index, sent, whole, options, deadline);
       ok = true;
       return r;
     } finally {
@@ -303,6 +295,15 @@ public final class Uploader {
         abortQuietly(lane, uploadId);
       }
     }
+  }
+
+  /** Publishes a staged upload of {@code chunks} chunks, {@code size} bytes whose CRC32C is {@code whole}. */
+  private WriteResult commit(RaftTransport.Lane lane, String uploadId, String name, int chunks, long size, CRC32C whole,
+      PutOptions options, Deadline deadline) {
+    LogEntry commit = LogEntry.newBuilder().setCommit(CommitEntry.newBuilder()
+        .setUploadId(uploadId).setName(name).setChunkCount(chunks).setSize(size)
+        .setCrc32C((int) whole.getValue()).setCondition(condition(options))).build();
+    return Replies.toResult(transport.await(transport.write(lane, commit), deadline, "put " + name), expected(options));
   }
 
   /** Fails the small puts still waiting to be sent. */
