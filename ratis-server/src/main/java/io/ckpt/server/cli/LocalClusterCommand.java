@@ -16,9 +16,10 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code ckpt local-cluster --nodes N --dir DIR [--base-port P]}: nodes n1..nN in this process
- * on ports P, P+1, ...; prints the {@code --peers} value as the first line of stdout once a
- * leader is elected, then runs until signalled.
+ * {@code ckpt local-cluster --nodes N --dir DIR [--base-port P] [--streams]}: nodes n1..nN in
+ * this process on ports P, P+1, ... (with {@code --streams} also DataStream ports P+N, P+N+1,
+ * ...); prints the {@code --peers} value as the first line of stdout once a leader is elected,
+ * then runs until signalled.
  */
 @Command(name = "local-cluster", mixinStandardHelpOptions = true,
     description = "Run N nodes in one process in the foreground; print the --peers value first.")
@@ -36,6 +37,10 @@ final class LocalClusterCommand implements Callable<Integer> {
   @Option(names = "--base-port", paramLabel = "P", defaultValue = "9801", description = "Port of n1 (default: ${DEFAULT-VALUE}).")
   private int basePort;
 
+  @Option(names = "--streams", description = "Give every node a DataStream port too (P+N, P+N+1, ...): clients "
+      + "given the printed --peers send the bytes of chunked writes as streams instead of through the log.")
+  private boolean streams;
+
   @Option(names = "--host", paramLabel = "HOST", defaultValue = "127.0.0.1", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
   private String host;
 
@@ -48,11 +53,12 @@ final class LocalClusterCommand implements Callable<Integer> {
     if (nodes < 1 || nodes > 9) {
       throw new ParameterException(spec.commandLine(), "--nodes must be between 1 and 9, got " + nodes);
     }
-    if (basePort < 1 || basePort + nodes - 1 > 65535) {
-      throw new ParameterException(spec.commandLine(), "--base-port " + basePort + " leaves no room for " + nodes + " ports");
+    int ports = streams ? 2 * nodes : nodes;
+    if (basePort < 1 || basePort + ports - 1 > 65535) {
+      throw new ParameterException(spec.commandLine(), "--base-port " + basePort + " leaves no room for " + ports + " ports");
     }
     CkptCommand root = (CkptCommand) spec.root().userObject();
-    List<PeerAddress> peers = LocalCluster.peers(nodes, host, basePort);
+    List<PeerAddress> peers = LocalCluster.peers(nodes, host, basePort, streams);
     LocalCluster cluster = LocalCluster.start(peers, dir, properties);
     if (Foreground.awaitLeader(cluster.nodes(), LEADER_WAIT).isEmpty()) {
       root.err().println("ckpt: warning: no leader elected after " + LEADER_WAIT.toSeconds() + "s; still trying");

@@ -19,9 +19,17 @@ public final class LocalCluster implements Closeable {
   }
 
   public static List<PeerAddress> peers(int n, String host, int basePort) {
+    return peers(n, host, basePort, false);
+  }
+
+  /**
+   * Nodes n1..nN on ports {@code basePort}, {@code basePort + 1}, ...; with {@code streams} each
+   * also takes DataStream streams, on ports {@code basePort + n}, {@code basePort + n + 1}, ...
+   */
+  public static List<PeerAddress> peers(int n, String host, int basePort, boolean streams) {
     List<PeerAddress> peers = new ArrayList<>();
     for (int i = 1; i <= n; i++) {
-      peers.add(new PeerAddress("n" + i, host, basePort + i - 1));
+      peers.add(new PeerAddress("n" + i, host, basePort + i - 1, streams ? basePort + n + i - 1 : 0));
     }
     return peers;
   }
