@@ -60,11 +60,6 @@ public record PeerAddress(String id, String host, int port, int streamPort) {
     return host + ":" + streamPort;
   }
 
-  /** This node with the stream port {@code port} (0: none). */
-  public PeerAddress withStreamPort(int port) {
-    return new PeerAddress(id, host, this.port, port);
-  }
-
   @Override
   public String toString() {
     return id + "=" + address() + (hasStreamPort() ? "/" + streamPort : "");

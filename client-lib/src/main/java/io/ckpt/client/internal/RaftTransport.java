@@ -10,6 +10,7 @@ import io.ckpt.protocol.QueryReply;
 import io.ckpt.protocol.WriteReply;
 import java.io.Closeable;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -110,11 +111,6 @@ public final class RaftTransport implements Closeable {
     return streams.open(header, leader == null ? null : leader.toString());
   }
 
-  /** The state machine's reply to a write (a stream's log entry included); a failure as an exception. */
-  public static WriteReply writeReply(RaftClientReply reply) {
-    return parseWrite(reply);
-  }
-
   /** The timeout of one read attempt: the RPC timeout, at most {@link #READ_TIMEOUT_MAX}. */
   public java.time.Duration readTimeout() {
     return settings.rpcTimeout().compareTo(READ_TIMEOUT_MAX) < 0 ? settings.rpcTimeout() : READ_TIMEOUT_MAX;
@@ -192,7 +188,8 @@ public final class RaftTransport implements Closeable {
     });
   }
 
-  private static WriteReply parseWrite(RaftClientReply reply) {
+  /** The state machine's reply to a write (a stream's log entry included); a failure as an exception. */
+  static WriteReply parseWrite(RaftClientReply reply) {
     if (!reply.isSuccess()) {
       throw new java.util.concurrent.CompletionException(reply.getException());
     }
@@ -343,33 +340,13 @@ public final class RaftTransport implements Closeable {
       clients = List.of(laneClients);
     }
     readers.shutdownNow();
-    IOException first = null;
+    List<Closeable> all = new ArrayList<>();
     if (streams != null) {
-      try {
-        streams.close();
-      } catch (IOException e) {
-        first = e;
-      }
+      all.add(streams);
     }
-    try {
-      readClient.close();
-    } catch (IOException e) {
-      if (first == null) {
-        first = e;
-      }
-    }
-    for (RaftClient c : clients) {
-      try {
-        c.close();
-      } catch (IOException e) {
-        if (first == null) {
-          first = e;
-        }
-      }
-    }
-    if (first != null) {
-      throw first;
-    }
+    all.add(readClient);
+    all.addAll(clients);
+    Closing.all(all);
   }
 
 }

@@ -106,18 +106,6 @@ final class StreamTransport implements Closeable {
       clients = new HashMap<>(byPrimary);
       byPrimary.clear();
     }
-    IOException first = null;
-    for (RaftClient c : clients.values()) {
-      try {
-        c.close();
-      } catch (IOException e) {
-        if (first == null) {
-          first = e;
-        }
-      }
-    }
-    if (first != null) {
-      throw first;
-    }
+    Closing.all(clients.values());
   }
 }

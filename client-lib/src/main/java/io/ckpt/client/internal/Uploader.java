@@ -202,7 +202,7 @@ public final class Uploader {
           }
           throw Replies.toException(failure.get(), "put " + name);
         }
-        WriteReply r = transport.await(out.getRaftClientReplyFuture().thenApply(RaftTransport::writeReply), deadline,
+        WriteReply r = transport.await(out.getRaftClientReplyFuture().thenApply(RaftTransport::parseWrite), deadline,
             "put " + name);
         if (r.getStatus() != Status.OK) {
           throw Replies.toException(r.getStatus(), r.getMessage(), -1, -1);

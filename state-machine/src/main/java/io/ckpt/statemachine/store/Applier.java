@@ -111,8 +111,7 @@ final class Applier {
   /**
    * Stages the chunks of a streamed run one by one, as the {@code ChunkEntry}s they stand for
    * (the node filled in {@code data} from its stream file and checked it against the chunk
-   * CRCs); stops at the first refused chunk, so
-   * the upload's commit then finds it incomplete.
+   * CRCs); stops at the first refused chunk, so the upload's commit then finds it incomplete.
    */
   private WriteReply streamedChunks(long revision, StreamedChunksEntry run) throws IOException {
     ByteString data = run.getData();

@@ -66,10 +66,6 @@ public final class StreamFiles {
     this.maxStreamBytes = maxStreamBytes;
   }
 
-  public Path directory() {
-    return dir;
-  }
-
   /** Starts receiving the stream {@code request} opens; fails for a header that is not a streamed run. */
   public CompletableFuture<DataStream> stream(RaftClientRequest request) {
     try {
