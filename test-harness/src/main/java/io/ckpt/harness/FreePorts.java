@@ -39,20 +39,15 @@ public final class FreePorts {
 
   /** Nodes n1..nN on 127.0.0.1, each on a free port. */
   public static List<io.ckpt.client.PeerAddress> loopbackPeers(int n) {
-    List<Integer> ports = pick(n);
-    List<io.ckpt.client.PeerAddress> peers = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      peers.add(new io.ckpt.client.PeerAddress("n" + (i + 1), "127.0.0.1", ports.get(i)));
-    }
-    return List.copyOf(peers);
+    return loopbackPeers(n, false);
   }
 
-  /** Nodes n1..nN on 127.0.0.1, each on a free port and with a free stream port. */
-  public static List<io.ckpt.client.PeerAddress> loopbackPeersWithStreams(int n) {
-    List<Integer> ports = pick(2 * n);
+  /** Nodes n1..nN on 127.0.0.1, each on a free port and, with {@code streams}, a free stream port. */
+  public static List<io.ckpt.client.PeerAddress> loopbackPeers(int n, boolean streams) {
+    List<Integer> ports = pick(streams ? 2 * n : n);
     List<io.ckpt.client.PeerAddress> peers = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      peers.add(new io.ckpt.client.PeerAddress("n" + (i + 1), "127.0.0.1", ports.get(i), ports.get(n + i)));
+      peers.add(new io.ckpt.client.PeerAddress("n" + (i + 1), "127.0.0.1", ports.get(i), streams ? ports.get(n + i) : 0));
     }
     return List.copyOf(peers);
   }

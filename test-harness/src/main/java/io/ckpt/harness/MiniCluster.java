@@ -211,7 +211,7 @@ public final class MiniCluster implements AutoCloseable {
 
     public MiniCluster start() {
       Path dir = this.dir != null ? TempDirs.createDirectories(this.dir) : TempDirs.create("ckpt-mini-");
-      List<PeerAddress> peers = streams ? FreePorts.loopbackPeersWithStreams(nodes) : FreePorts.loopbackPeers(nodes);
+      List<PeerAddress> peers = FreePorts.loopbackPeers(nodes, streams);
       MiniCluster c = new MiniCluster(dir, peers, Map.copyOf(properties));
       try {
         for (PeerAddress p : peers) {

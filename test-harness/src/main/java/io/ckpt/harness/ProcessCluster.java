@@ -29,7 +29,7 @@ public final class ProcessCluster implements AutoCloseable {
 
   private ProcessCluster(Builder b) {
     this.dir = b.dir != null ? TempDirs.createDirectories(b.dir) : TempDirs.create("ckpt-proc-");
-    this.peers = b.streams ? FreePorts.loopbackPeersWithStreams(b.nodes) : FreePorts.loopbackPeers(b.nodes);
+    this.peers = FreePorts.loopbackPeers(b.nodes, b.streams);
     this.jvmArgs = List.copyOf(b.jvmArgs);
     this.properties = Map.copyOf(b.properties);
     this.routed = b.routed;

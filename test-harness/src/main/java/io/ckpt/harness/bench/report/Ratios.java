@@ -109,7 +109,7 @@ final class Ratios {
   /** ckpt against bare Ratis in the same layout, for every small write cell both measured. */
   static List<Row> ckptVsRatis(List<PassStats> results) {
     List<Row> rows = new ArrayList<>();
-    for (PassStats c : ckptWrites(results)) {
+    for (PassStats c : ckptWrites(results, "ckpt")) {
       Cell cell = c.cell();
       if (cell.size() <= SMALL) {
         find(results, "ratis", cell.layout(), cell.size(), cell.clients())
@@ -136,9 +136,9 @@ final class Ratios {
     return rows;
   }
 
-  /** The write cells of {@code systems} (ckpt by default) that ran, by layout, size, then clients. */
+  /** The write cells of {@code systems} that ran, by system, layout, size, then clients. */
   private static List<PassStats> ckptWrites(List<PassStats> results, String... systems) {
-    List<String> names = systems.length == 0 ? List.of("ckpt") : List.of(systems);
+    List<String> names = List.of(systems);
     return results.stream()
         .filter(s -> names.contains(s.cell().system()) && s.cell().workload() == Workload.WRITE && s.ran())
         .sorted(Comparator.comparing((PassStats s) -> s.cell().system()).thenComparing(s -> s.cell().layout())

@@ -62,8 +62,8 @@ public final class CkptTarget implements BenchTarget {
   private final String description;
   private final AtomicLong owners = new AtomicLong();
 
-  private CkptTarget(Layout layout, boolean streams, AutoCloseable cluster, List<ProcessHandle> processes, CheckpointClient client,
-      LocalStore store, List<String> followers, String description) {
+  private CkptTarget(Layout layout, boolean streams, AutoCloseable cluster, List<ProcessHandle> processes,
+      CheckpointClient client, LocalStore store, List<String> followers, String description) {
     this.layout = layout;
     this.streams = streams;
     this.cluster = cluster;
@@ -117,7 +117,8 @@ public final class CkptTarget implements BenchTarget {
           : "3 `ckpt server` processes";
       String description = String.format(Locale.ROOT, "ckpt %s on Ratis %s, %s%s, node settings %s; takeover "
           + "loads into a local store opened once at start (%.1f s, not counted)", Versions.ckpt(), Versions.ratis(),
-          where, streams ? " with stream ports (chunked writes as DataStream streams)" : "", new TreeMap<>(NODE_PROPERTIES), openS);
+          where, streams ? " with stream ports (chunked writes as DataStream streams)" : "",
+          new TreeMap<>(NODE_PROPERTIES), openS);
       return new CkptTarget(layout, streams, cluster, processes, client, store, followers, description);
     } catch (RuntimeException e) {
       closeQuietly(client);
