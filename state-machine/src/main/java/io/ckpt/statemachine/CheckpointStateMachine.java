@@ -13,6 +13,7 @@ import io.ckpt.statemachine.store.Rejected;
 import io.ckpt.statemachine.store.SegmentStore;
 import io.ckpt.statemachine.store.StoreCorruptException;
 import io.ckpt.statemachine.store.StoreSettings;
+import io.ckpt.statemachine.store.StoreView;
 import io.ckpt.statemachine.stream.ReceivedBytes;
 import io.ckpt.statemachine.stream.StreamFiles;
 import java.io.IOException;
@@ -35,6 +36,7 @@ import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftGroupMemberId;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.server.protocol.TermIndex;
 import org.apache.ratis.server.raftlog.RaftLog;
 import org.apache.ratis.server.storage.FileInfo;
@@ -80,6 +82,11 @@ public final class CheckpointStateMachine extends BaseStateMachine {
   private final CkptSnapshotStorage storage = new CkptSnapshotStorage();
   private final Reservations reservations = new Reservations();
   private final SnapshotTrigger snapshotTrigger;
+  private final SnapshotWriter snapshotWriter = new SnapshotWriter();
+  /** Entries after the latest snapshot that make one due (Ratis's auto-trigger threshold). */
+  private volatile long snapshotEntries = Long.MAX_VALUE;
+  /** The newest snapshot index {@link #takeSnapshot} returned to Ratis (its log may be purged up to it). */
+  private volatile long reportedSnapshot = RaftLog.INVALID_LOG_INDEX;
   private volatile SegmentStore store;
   private final LeaseClock leaseClock = new LeaseClock();
   private final Watches watches = new Watches(q -> store.query(q));
@@ -130,6 +137,13 @@ public final class CheckpointStateMachine extends BaseStateMachine {
     diskGuard = new DiskGuard(List.of(raftStorage.getStorageDir().getRoot().toPath(), storeDir), diskReserveBytes);
     watermark = LogWatermark.open(watermarkFile);
     storage.init(raftStorage);
+    if (RaftServerConfigKeys.Snapshot.autoTriggerEnabled(raftServer.getProperties())) {
+      snapshotEntries = RaftServerConfigKeys.Snapshot.autoTriggerThreshold(raftServer.getProperties());
+    }
+    SingleFileSnapshotInfo latest = storage.getLatestSnapshot();
+    if (latest != null) {
+      reportedSnapshot = latest.getIndex(); // Ratis starts from it
+    }
     if (store.appliedRevision() > 0) {
       updateLastAppliedTermIndex(store.appliedTerm(), store.appliedRevision());
     }
@@ -162,6 +176,7 @@ public final class CheckpointStateMachine extends BaseStateMachine {
     }
     SegmentStore s = openStore(nodeId, reuse);
     try {
+      SnapshotFiles.deleteUnfinished(groupDir.resolve("sm"));
       List<SnapshotFiles.Snapshot> snapshots = SnapshotFiles.list(groupDir.resolve("sm"));
       long latest = snapshots.isEmpty() ? RaftLog.INVALID_LOG_INDEX : snapshots.get(0).index();
       // Ratis resumes applying after its latest snapshot, so a reused store must be exactly at that
@@ -293,6 +308,8 @@ public final class CheckpointStateMachine extends BaseStateMachine {
   /** Called by Ratis before it installs a snapshot from the leader. */
   @Override
   public synchronized void pause() {
+    // Ratis replaces the snapshot directory next: a snapshot still being written must not land in it.
+    snapshotWriter.cancel();
     if (getLifeCycleState() == LifeCycle.State.RUNNING) {
       getLifeCycle().transition(LifeCycle.State.PAUSING);
       getLifeCycle().transition(LifeCycle.State.PAUSED);
@@ -307,6 +324,7 @@ public final class CheckpointStateMachine extends BaseStateMachine {
     restore(snapshot);
     if (snapshot != null) {
       updateLastAppliedTermIndex(snapshot.getTermIndex());
+      reportedSnapshot = snapshot.getIndex();
       purgeStreams();
     }
     resetLeaseClock();
@@ -587,26 +605,57 @@ public final class CheckpointStateMachine extends BaseStateMachine {
     return CompletableFuture.completedFuture(null);
   }
 
+  /**
+   * Ratis asks for a snapshot (past the trigger's bytes or its entry threshold, on stop, or to
+   * learn of one just written). When one is due, the store is frozen here and written by the
+   * snapshot writer while apply goes on; the index returned is always that of the newest snapshot
+   * complete on disk, which is how far Ratis may purge its log. A snapshot completed since the
+   * previous call is returned before another is begun.
+   */
   @Override
   public long takeSnapshot() throws IOException {
     SegmentStore s = store;
-    if (s == null) {
-      SingleFileSnapshotInfo latest = storage.getLatestSnapshot();
-      return latest == null ? RaftLog.INVALID_LOG_INDEX : latest.getIndex();
-    }
-    TermIndex applied = TermIndex.valueOf(s.appliedTerm(), s.appliedRevision());
     SingleFileSnapshotInfo latest = storage.getLatestSnapshot();
-    if (applied.getIndex() <= 0 || latest != null && latest.getIndex() >= applied.getIndex()) {
-      return latest == null ? applied.getIndex() : latest.getIndex();
+    long latestIndex = latest == null ? RaftLog.INVALID_LOG_INDEX : latest.getIndex();
+    if (s == null || snapshotWriter.busy() || latestIndex > reportedSnapshot) {
+      // Still writing, or one was completed since Ratis last asked: that one is reported first.
+      reportedSnapshot = Math.max(reportedSnapshot, latestIndex);
+      return latestIndex;
     }
-    Path file = storage.getSnapshotFile(applied.getTerm(), applied.getIndex()).toPath();
-    SnapshotFiles.write(s, file);
-    // No MD5 (see SnapshotFiles.write): Ratis computes one while it sends the snapshot.
-    storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(file, null), applied));
+    long applied = s.appliedRevision();
+    if (applied <= 0 || latestIndex >= applied) {
+      return latest == null ? applied : latestIndex;
+    }
+    if (!snapshotTrigger.due() && applied - Math.max(latestIndex, 0) < snapshotEntries) {
+      return latestIndex; // asked only to learn of the last one (see snapshotWritten), or on stop (see close)
+    }
+    StoreView view = s.freeze();
     snapshotTrigger.snapshotTaken();
+    Path file = storage.getSnapshotFile(view.appliedTerm(), view.appliedRevision()).toPath();
+    snapshotWriter.start(String.valueOf(server.getId()), view, file, at -> snapshotWritten(at, file));
+    return latestIndex;
+  }
+
+  /**
+   * A snapshot is complete on disk: it becomes the latest (what a follower that fell behind the
+   * log is sent), covered stream files go, and Ratis is asked to take it, so it purges its log.
+   */
+  private void snapshotWritten(TermIndex at, Path file) {
+    SingleFileSnapshotInfo latest = storage.getLatestSnapshot();
+    if (latest != null && latest.getIndex() >= at.getIndex()) {
+      return;
+    }
+    // No MD5 (see SnapshotFiles.write): Ratis computes one while it sends the snapshot.
+    storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(file, null), at));
     purgeStreams();
-    LOG.info("{}: snapshot taken at {} ({} bytes)", server.getId(), applied, Files.size(file));
-    return applied.getIndex();
+    try {
+      LOG.info("{}: snapshot taken at {} ({} bytes)", server.getId(), at, Files.size(file));
+    } catch (IOException e) {
+      LOG.debug("{}: snapshot {}: {}", server.getId(), file, e.toString());
+    }
+    if (!stopped.isDone()) {
+      snapshotTrigger.request(server, getGroupId());
+    }
   }
 
   /**
@@ -644,11 +693,17 @@ public final class CheckpointStateMachine extends BaseStateMachine {
     stopped.complete("closed");
     super.close();
     snapshotTrigger.close();
+    // A snapshot being written is completed; snapshotAtClose then adds one at the applied revision if need be.
+    snapshotWriter.await();
+    snapshotWriter.close();
     watches.close();
     recordFlushedLog();
     SegmentStore s = store;
     if (s != null) {
       long applied = s.appliedRevision();
+      if (failure == null) {
+        snapshotAtClose(s);
+      }
       s.close();
       store = null;
       if (failure != null) {
@@ -663,6 +718,30 @@ public final class CheckpointStateMachine extends BaseStateMachine {
         }
       }
       StoreSeal.write(storeDir, applied);
+    }
+  }
+
+  /**
+   * Where Ratis is set to snapshot on stop, makes sure a snapshot at the store's applied revision
+   * exists (Ratis's call on stop may have found a finished one to report and begun none): a
+   * cleanly closed store is reused on restart only if it is exactly at its latest snapshot.
+   */
+  private void snapshotAtClose(SegmentStore s) {
+    SingleFileSnapshotInfo latest = storage.getLatestSnapshot();
+    long applied = s.appliedRevision();
+    RaftServer srv = server;
+    if (applied <= 0 || latest != null && latest.getIndex() >= applied || srv == null
+        || !RaftServerConfigKeys.Snapshot.autoTriggerEnabled(srv.getProperties())
+        || !RaftServerConfigKeys.Snapshot.triggerWhenStopEnabled(srv.getProperties())) {
+      return;
+    }
+    TermIndex at = TermIndex.valueOf(s.appliedTerm(), applied);
+    try {
+      Path file = storage.getSnapshotFile(at.getTerm(), at.getIndex()).toPath();
+      SnapshotFiles.write(s, file);
+      storage.updateLatestSnapshot(new SingleFileSnapshotInfo(new FileInfo(file, null), at));
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("{}: no snapshot at {} on close ({}); the store is rebuilt on restart", server.getId(), at, e.toString());
     }
   }
 

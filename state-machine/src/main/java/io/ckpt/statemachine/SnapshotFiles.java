@@ -2,6 +2,7 @@ package io.ckpt.statemachine;
 
 import io.ckpt.statemachine.store.SegmentStore;
 import io.ckpt.statemachine.store.StoreCorruptException;
+import io.ckpt.statemachine.store.StoreView;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.ratis.server.protocol.TermIndex;
@@ -31,6 +33,7 @@ import org.slf4j.LoggerFactory;
 public final class SnapshotFiles {
   private static final Logger LOG = LoggerFactory.getLogger(SnapshotFiles.class);
   static final String DAMAGED_SUFFIX = ".corrupt";
+  private static final String WRITING_SUFFIX = ".writing";
   private static final Pattern CLOSED_SEGMENT = Pattern.compile("log_(\\d+)-(\\d+)");
   private static final Pattern OPEN_SEGMENT = Pattern.compile("log_inprogress_(\\d+)");
 
@@ -62,6 +65,19 @@ public final class SnapshotFiles {
     return out;
   }
 
+  /** Deletes snapshot files a crash left half written (they never counted). */
+  static void deleteUnfinished(Path smDir) throws IOException {
+    if (!Files.isDirectory(smDir)) {
+      return;
+    }
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(smDir, "*" + WRITING_SUFFIX)) {
+      for (Path f : ds) {
+        LOG.info("deleting unfinished snapshot {}", f);
+        Files.deleteIfExists(f);
+      }
+    }
+  }
+
   /**
    * Restores a snapshot file into {@code store}. The snapshot's own record checksums decide
    * whether it is intact (they cover everything a restore uses).
@@ -86,18 +102,37 @@ public final class SnapshotFiles {
   }
 
   /**
-   * Writes a snapshot of {@code store} to {@code file}: to a temporary file first, forced, then
-   * moved into place. A failed write (e.g. a full disk) leaves no partial file. No MD5 is
-   * recorded (a .md5 of an earlier file of that name is removed): computing one cost most of
-   * the apply thread at large writes, and Ratis computes it while it sends a snapshot that has
-   * none, which the follower checks; at rest the records' CRC32Cs protect the file.
+   * Writes a snapshot of {@code store} to {@code file} (apply waits meanwhile): to a temporary
+   * file first, forced, then moved into place. A failed write (e.g. a full disk) leaves no
+   * partial file. No MD5 is recorded (a .md5 of an earlier file of that name is removed):
+   * computing one cost most of the apply thread at large writes, and Ratis computes it while it
+   * sends a snapshot that has none, which the follower checks; at rest the records' CRC32Cs
+   * protect the file.
    */
   static void write(SegmentStore store, Path file) throws IOException {
-    Path tmp = file.resolveSibling(file.getFileName() + ".writing");
+    write(file, store::writeSnapshot);
+  }
+
+  /**
+   * Writes a frozen view of the store to {@code file} as {@link #write(SegmentStore, Path)} does,
+   * while the store goes on applying.
+   *
+   * @throws java.util.concurrent.CancellationException once {@code cancelled} says so (no file is left)
+   */
+  static void write(StoreView view, Path file, BooleanSupplier cancelled) throws IOException {
+    write(file, out -> view.write(out, cancelled));
+  }
+
+  private interface Body {
+    void writeTo(OutputStream out) throws IOException;
+  }
+
+  private static void write(Path file, Body body) throws IOException {
+    Path tmp = file.resolveSibling(file.getFileName() + WRITING_SUFFIX);
     try {
       try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
           StandardOpenOption.WRITE)) {
-        store.writeSnapshot(out);
+        body.writeTo(out);
       }
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
         ch.force(true);

@@ -34,9 +34,22 @@ final class SnapshotTrigger implements AutoCloseable {
     sinceSnapshot.set(0);
   }
 
+  /** Whether the threshold was reached since the last snapshot. */
+  boolean due() {
+    return sinceSnapshot.get() >= thresholdBytes;
+  }
+
   /** Counts applied bytes; requests a snapshot (asynchronously, once at a time) past the threshold. */
   void applied(long bytes, RaftServer server, RaftGroupId group) {
-    if (sinceSnapshot.addAndGet(bytes) < thresholdBytes || !requested.compareAndSet(false, true)) {
+    sinceSnapshot.addAndGet(bytes);
+    if (due()) {
+      request(server, group);
+    }
+  }
+
+  /** Asks Ratis to take a snapshot now (asynchronously; nothing if a request is pending). */
+  void request(RaftServer server, RaftGroupId group) {
+    if (!requested.compareAndSet(false, true)) {
       return;
     }
     requests.execute(() -> {
@@ -44,7 +57,9 @@ final class SnapshotTrigger implements AutoCloseable {
         server.snapshotManagementAsync(SnapshotManagementRequest.newCreate(ClientId.randomId(), server.getId(),
             group, 0, 60_000, 1)).get();
       } catch (Exception e) {
-        LOG.warn("{}: requested snapshot failed: {}", server.getId(), e.toString());
+        if (!requests.isShutdown()) {
+          LOG.warn("{}: requested snapshot failed: {}", server.getId(), e.toString());
+        }
       } finally {
         requested.set(false);
       }

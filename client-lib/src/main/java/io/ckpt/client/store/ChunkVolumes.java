@@ -91,6 +91,8 @@ public final class ChunkVolumes implements Closeable {
   private final FileChannel lockChannel;
   private volatile Volume[] volumes;
   private boolean closed;
+  /** Whether removals are held (see {@link #holdRemovals}); guarded by this. */
+  private boolean removalsHeld;
   private final ValueSource source = new ValueSource();
 
   private final EntryChecksums checksums;
@@ -292,7 +294,64 @@ public final class ChunkVolumes implements Closeable {
     int size = value.remaining();
     checkValueSize(size);
     Volume v = volume(volume);
-    v.put(id, source.of(value), size);
+    try {
+      v.put(id, source.of(value), size);
+    } catch (TiersExhaustedException e) {
+      if (!removalsHeld) {
+        throw e;
+      }
+      // The accounting has room, but values removed while held still take theirs: wait for them to go.
+      LOG.warn("volume {} of {} is physically full of removed values held for a reader; waiting for them", volume, dir);
+      awaitRemovalsReleased();
+      volume(volume).put(id, source.of(value), size);
+    }
+  }
+
+  private void awaitRemovalsReleased() {
+    boolean interrupted = false;
+    while (removalsHeld && !closed) {
+      try {
+        wait();
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Holds removals until {@link #releaseRemovals}: a value removed meanwhile leaves the
+   * accounting at once (its room and entry count are free, so placement stays a function of the
+   * values stored, exactly as without the hold) but its bytes stay readable with {@link #get},
+   * {@link #read} and {@link #forEach}. A reader of a fixed set of values (a snapshot being
+   * written) can so run beside writers that free some of them. Ids are never reused by callers
+   * that rely on this. A put that finds its volume physically full of such values waits for the
+   * release.
+   *
+   * @throws IllegalStateException if removals are already held
+   */
+  public synchronized void holdRemovals() {
+    checkOpen();
+    if (removalsHeld) {
+      throw new IllegalStateException("removals in " + dir + " are already held");
+    }
+    removalsHeld = true;
+  }
+
+  /** Ends {@link #holdRemovals}: the values removed meanwhile are deleted now. Idempotent. */
+  public synchronized void releaseRemovals() {
+    if (!removalsHeld) {
+      return;
+    }
+    removalsHeld = false;
+    if (!closed) {
+      for (Volume v : volumes) {
+        v.dropRetired();
+      }
+    }
+    notifyAll();
   }
 
   /** Returns a copy of the value stored under {@code id} in {@code volume}, or null if absent. */
@@ -319,7 +378,8 @@ public final class ChunkVolumes implements Closeable {
   /** Removes the value under {@code id} in {@code volume}, freeing its room; returns whether there was one. */
   public synchronized boolean remove(int volume, long id) {
     checkOpen();
-    return volume(volume).remove(id);
+    Volume v = volume(volume);
+    return removalsHeld ? v.retire(id) : v.remove(id);
   }
 
   /** The charged bytes of all stored values. */
@@ -358,17 +418,24 @@ public final class ChunkVolumes implements Closeable {
   /**
    * Visits {@code (volume, id, value)} of every stored value: volumes in index order, ids in
    * ascending order within a volume (so replicas holding the same values visit them in the same
-   * order). Values put or removed concurrently may or may not be visited.
+   * order). Values put or removed concurrently may or may not be visited; values removed while
+   * removals are held are visited until the release.
    */
   public void forEach(ChunkVisitor visitor) {
+    forEach(Long.MAX_VALUE, visitor);
+  }
+
+  /** As {@link #forEach(ChunkVisitor)}, visiting only the values whose id is below {@code idLimit}. */
+  public void forEach(long idLimit, ChunkVisitor visitor) {
     for (Volume v : volumes) {
-      v.forEach(visitor);
+      v.forEach(idLimit, visitor);
     }
   }
 
   /** Deletes all values and volume files (before a snapshot restore). The store stays open. */
   public synchronized void clear() throws IOException {
     checkOpen();
+    releaseRemovals();
     Volume[] vs = volumes;
     volumes = new Volume[0];
     for (Volume v : vs) {
@@ -388,6 +455,7 @@ public final class ChunkVolumes implements Closeable {
     if (closed) {
       return;
     }
+    releaseRemovals(); // the files keep exactly the values accounted for
     closed = true;
     source.release();
     Volume[] vs = volumes;

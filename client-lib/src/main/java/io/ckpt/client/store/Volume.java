@@ -29,6 +29,8 @@ final class Volume {
   private final VolumeSpec spec;
   private long chargedBytes;
   private long entries;
+  /** Ids removed while removals were held: no longer accounted for, still readable (see {@link ChunkVolumes#holdRemovals}). */
+  private final java.util.Set<Long> retired = new java.util.HashSet<>();
 
   private Volume(int index, File file, ChronicleMap<Long, byte[]> map, VolumeSpec spec) {
     this.index = index;
@@ -111,10 +113,14 @@ final class Volume {
             + spec.entriesPerVolume() + " entries used): choose the volume with place()");
       }
       Data<byte[]> data = c.wrapValueBytesAsData(value, 0, size);
-      if (old != null) {
-        c.replaceValue(old, data);
-      } else {
-        c.insert(c.absentEntry(), data);
+      try {
+        if (old != null) {
+          c.replaceValue(old, data);
+        } else {
+          c.insert(c.absentEntry(), data);
+        }
+      } catch (IllegalStateException e) {
+        throw new TiersExhaustedException("volume " + index + " cannot take a value of " + size + " bytes: " + e.getMessage(), e);
       }
       chargedBytes += spec.chargeOf(size) - freed;
       entries += 1 - freedEntries;
@@ -161,6 +167,9 @@ final class Volume {
   }
 
   boolean remove(long id) {
+    if (retired.contains(id)) {
+      return false;
+    }
     try (ExternalMapQueryContext<Long, byte[], ?> c = map.queryContext(id)) {
       c.updateLock().lock();
       MapEntry<Long, byte[]> old = c.entry();
@@ -175,15 +184,56 @@ final class Volume {
     }
   }
 
-  /** Visits the values in ascending id order (a deterministic order, independent of the file layout). */
-  void forEach(ChunkVisitor visitor) {
+  /**
+   * Removes the value under {@code id} from the accounting (its room is free for placement at
+   * once) but leaves its bytes readable until {@link #dropRetired}; returns whether there was one.
+   */
+  boolean retire(long id) {
+    if (retired.contains(id)) {
+      return false;
+    }
+    try (ExternalMapQueryContext<Long, byte[], ?> c = map.queryContext(id)) {
+      MapEntry<Long, byte[]> old = c.entry();
+      if (old == null) {
+        return false;
+      }
+      chargedBytes -= spec.chargeOf(valueSize(old));
+      entries--;
+      retired.add(id);
+      return true;
+    }
+  }
+
+  /** Removes the bytes of every retired value (already out of the accounting). */
+  void dropRetired() {
+    for (long id : retired) {
+      try (ExternalMapQueryContext<Long, byte[], ?> c = map.queryContext(id)) {
+        c.updateLock().lock();
+        MapEntry<Long, byte[]> old = c.entry();
+        if (old != null) {
+          c.remove(old);
+        }
+      }
+    }
+    retired.clear();
+  }
+
+  /**
+   * Visits the values whose id is below {@code idLimit} in ascending id order (a deterministic
+   * order, independent of the file layout).
+   */
+  void forEach(long idLimit, ChunkVisitor visitor) {
     long[][] ids = {new long[16]};
     int[] n = {0};
     map.forEachEntry(e -> {
+      long id = e.key().get();
+      if (id >= idLimit) {
+        return;
+      }
       if (n[0] == ids[0].length) {
         ids[0] = Arrays.copyOf(ids[0], n[0] * 2);
       }
-      ids[0][n[0]++] = e.key().get();
+      ids[0][n[0]++] = id;
     });
     long[] sorted = Arrays.copyOf(ids[0], n[0]);
     Arrays.sort(sorted);

@@ -420,4 +420,73 @@ class ChunkVolumesTest {
       }
     }
   }
+
+  @Test
+  void heldRemovalsFreeRoomAtOnceAndKeepBytesUntilRelease() throws IOException {
+    byte[] a = bytes(MIB, 1);
+    byte[] b = bytes(MIB, 2);
+    byte[] c = bytes(MIB, 3);
+    try (ChunkVolumes v = ChunkVolumes.open(dir, "t", TINY)) {
+      v.put(v.place(MIB), 1L, a);
+      v.put(v.place(MIB), 2L, b);
+      assertThat(v.volumeCount()).isEqualTo(1);
+      long full = v.usedBytes();
+
+      v.holdRemovals();
+      assertThatThrownBy(v::holdRemovals).isInstanceOf(IllegalStateException.class);
+      assertThat(v.remove(0, 1L)).isTrue();
+      assertThat(v.remove(0, 1L)).as("a value is removed once").isFalse();
+      assertThat(v.usedBytes()).isEqualTo(full - TINY.chargeOf(MIB));
+      assertThat(v.entryCount()).isEqualTo(1);
+      assertThat(v.get(0, 1L)).as("readable until the release").isEqualTo(a);
+      List<Long> visited = new ArrayList<>();
+      v.forEach((volume, id, value) -> visited.add(id));
+      assertThat(visited).containsExactly(1L, 2L);
+
+      // Placement sees the freed room exactly as without the hold: the value goes into volume 0.
+      assertThat(v.place(MIB)).isZero();
+      v.put(0, 3L, c);
+      assertThat(v.get(0, 1L)).isEqualTo(a);
+
+      v.releaseRemovals();
+      v.releaseRemovals();
+      assertThat(v.get(0, 1L)).isNull();
+      assertThat(v.get(0, 2L)).isEqualTo(b);
+      assertThat(v.get(0, 3L)).isEqualTo(c);
+      assertThat(v.usedBytes()).isEqualTo(full);
+      assertThat(v.remove(0, 2L)).as("removals act at once again").isTrue();
+      assertThat(v.get(0, 2L)).isNull();
+    }
+    try (ChunkVolumes v = ChunkVolumes.open(dir, "t", TINY)) {
+      assertThat(v.usedBytes()).as("accounting recomputed from the file").isEqualTo(TINY.chargeOf(MIB));
+      assertThat(v.get(0, 3L)).isEqualTo(c);
+    }
+  }
+
+  @Test
+  void closeWhileHeldDropsTheRemovedValues() throws IOException {
+    try (ChunkVolumes v = ChunkVolumes.open(dir, "t", TINY)) {
+      v.put(v.place(1000), 1L, bytes(1000, 1));
+      v.put(v.place(1000), 2L, bytes(1000, 2));
+      v.holdRemovals();
+      v.remove(0, 1L);
+    }
+    try (ChunkVolumes v = ChunkVolumes.open(dir, "t", TINY)) {
+      assertThat(v.get(0, 1L)).isNull();
+      assertThat(v.entryCount()).isEqualTo(1);
+      assertThat(v.usedBytes()).isEqualTo(TINY.chargeOf(1000));
+    }
+  }
+
+  @Test
+  void forEachBelowAnIdLimit() throws IOException {
+    try (ChunkVolumes v = ChunkVolumes.open(dir, "t", VolumeSpec.small())) {
+      for (long id = 1; id <= 5; id++) {
+        v.put(v.place(10), id, bytes(10, id));
+      }
+      List<Long> visited = new ArrayList<>();
+      v.forEach(4L, (volume, id, value) -> visited.add(id));
+      assertThat(visited).containsExactly(1L, 2L, 3L);
+    }
+  }
 }

@@ -17,7 +17,9 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A node's committed segments: a {@link Catalog} of records plus {@link ChunkVolumes} of chunk
@@ -210,9 +212,25 @@ public final class SegmentStore implements Closeable {
     return Fingerprints.of(this, verifyChunks);
   }
 
-  /** Writes a consistent, checksummed copy of the whole store. */
+  /** Writes a consistent, checksummed copy of the whole store (apply waits meanwhile). */
   public synchronized void writeSnapshot(OutputStream out) throws IOException {
-    SnapshotFormat.write(out, state, catalog, volumes);
+    try (StoreView view = freeze()) {
+      view.write(out, () -> false);
+    }
+  }
+
+  /**
+   * The store as it is now, to be written as a snapshot while later entries apply: the catalog
+   * is copied (records are small), chunks stay where they are, and chunks freed from now on keep
+   * their bytes until the view is closed. One view at a time; close it when done.
+   *
+   * @throws IllegalStateException if a view is open already
+   */
+  public synchronized StoreView freeze() {
+    List<Map.Entry<String, byte[]>> records = new ArrayList<>(catalog.entryCount());
+    catalog.forEachRaw((key, value) -> records.add(Map.entry(key, value)));
+    volumes.holdRemovals();
+    return new StoreView(state, records, volumes);
   }
 
   /** Reads a snapshot through, checking every record's checksum and the trailer; stores nothing. */

@@ -13,6 +13,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.function.BooleanSupplier;
 
 /**
  * The snapshot file: a header, one record per catalog entry and per chunk, and a trailer.
@@ -36,7 +40,14 @@ final class SnapshotFormat {
 
   private SnapshotFormat() {}
 
-  static void write(OutputStream raw, StoreState state, Catalog catalog, ChunkVolumes volumes) throws IOException {
+  /**
+   * Writes the catalog records given and every chunk of {@code volumes} whose id is below
+   * {@code chunkIdLimit} (the chunks stored later belong to revisions after {@code state}).
+   *
+   * @throws CancellationException once {@code cancelled} says so (checked before each record)
+   */
+  static void write(OutputStream raw, StoreState state, List<Map.Entry<String, byte[]>> catalog, ChunkVolumes volumes,
+      long chunkIdLimit, BooleanSupplier cancelled) throws IOException {
     DataOutputStream out = new DataOutputStream(new BufferedOutputStream(raw, 1 << 20));
     out.write(MAGIC);
     out.writeInt(FORMAT);
@@ -44,21 +55,20 @@ final class SnapshotFormat {
     out.writeLong(state.getAppliedTerm());
     long[] records = {0};
     try {
-      catalog.forEachRaw((key, value) -> {
-        try {
-          byte[] k = key.getBytes(StandardCharsets.UTF_8);
-          out.writeByte(CATALOG);
-          out.writeShort(k.length);
-          out.write(k);
-          out.writeInt(value.length);
-          out.write(value);
-          out.writeInt(Crc32c.combine(Crc32c.of(k), Crc32c.of(value), value.length));
-          records[0]++;
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
-        }
-      });
-      volumes.forEach((volume, id, value) -> {
+      for (Map.Entry<String, byte[]> record : catalog) {
+        checkCancelled(cancelled);
+        byte[] k = record.getKey().getBytes(StandardCharsets.UTF_8);
+        byte[] value = record.getValue();
+        out.writeByte(CATALOG);
+        out.writeShort(k.length);
+        out.write(k);
+        out.writeInt(value.length);
+        out.write(value);
+        out.writeInt(Crc32c.combine(Crc32c.of(k), Crc32c.of(value), value.length));
+        records[0]++;
+      }
+      volumes.forEach(chunkIdLimit, (volume, id, value) -> {
+        checkCancelled(cancelled);
         try {
           out.writeByte(CHUNK);
           out.writeInt(volume);
@@ -78,6 +88,12 @@ final class SnapshotFormat {
     out.writeLong(records[0]);
     out.writeInt(Long.hashCode(records[0]) ^ 0x5eed);
     out.flush();
+  }
+
+  private static void checkCancelled(BooleanSupplier cancelled) {
+    if (cancelled.getAsBoolean()) {
+      throw new CancellationException("snapshot cancelled");
+    }
   }
 
   /**

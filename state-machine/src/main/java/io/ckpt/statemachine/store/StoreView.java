@@ -1,0 +1,53 @@
+package io.ckpt.statemachine.store;
+
+import io.ckpt.client.store.ChunkVolumes;
+import io.ckpt.protocol.StoreState;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The store at one applied revision ({@link SegmentStore#freeze}), written as a snapshot while
+ * later entries apply: a copy of the catalog, and the chunks stored before the freeze. Chunks
+ * freed after it keep their bytes until {@link #close}, so everything the copied catalog names
+ * stays readable; chunks stored after it have ids at or above the frozen next chunk id and are
+ * left out.
+ */
+public final class StoreView implements AutoCloseable {
+  private final StoreState state;
+  private final List<Map.Entry<String, byte[]>> catalog;
+  private final ChunkVolumes volumes;
+
+  StoreView(StoreState state, List<Map.Entry<String, byte[]>> catalog, ChunkVolumes volumes) {
+    this.state = state;
+    this.catalog = List.copyOf(catalog);
+    this.volumes = volumes;
+  }
+
+  /** The revision (log index) of the last entry the view reflects. */
+  public long appliedRevision() {
+    return state.getAppliedRevision();
+  }
+
+  /** The term of that entry. */
+  public long appliedTerm() {
+    return state.getAppliedTerm();
+  }
+
+  /**
+   * Writes the view in the snapshot format ({@link SegmentStore#restoreSnapshot} reads it).
+   *
+   * @throws java.util.concurrent.CancellationException once {@code cancelled} says so
+   */
+  public void write(OutputStream out, BooleanSupplier cancelled) throws IOException {
+    SnapshotFormat.write(out, state, catalog, volumes, state.getNextChunkId(), cancelled);
+  }
+
+  /** Lets the chunks freed since the freeze go. Idempotent. */
+  @Override
+  public void close() {
+    volumes.releaseRemovals();
+  }
+}
