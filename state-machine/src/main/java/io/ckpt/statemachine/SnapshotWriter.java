@@ -7,6 +7,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import org.apache.ratis.server.protocol.TermIndex;
 import org.slf4j.Logger;
@@ -36,7 +37,7 @@ final class SnapshotWriter implements AutoCloseable {
    * Writes {@code view} to {@code file}, then calls {@code written} with its term and index (on
    * the writer's thread); the view is closed either way. {@code name} names the node in logs.
    *
-   * @throws IllegalStateException if a snapshot is being written
+   * @throws IllegalStateException if a snapshot is being written, or the writer is closed
    */
   synchronized void start(String name, StoreView view, Path file, Consumer<TermIndex> written) {
     if (busy()) {
@@ -45,20 +46,27 @@ final class SnapshotWriter implements AutoCloseable {
     }
     cancelled = false;
     TermIndex at = TermIndex.valueOf(view.appliedTerm(), view.appliedRevision());
-    running = thread.submit(() -> {
-      try (view) {
-        long t0 = System.nanoTime();
-        SnapshotFiles.write(view, file, () -> cancelled);
-        LOG.info("{}: snapshot at {} written in {} ms", name, at, (System.nanoTime() - t0) / 1_000_000);
-      } catch (CancellationException e) {
-        LOG.info("{}: snapshot at {} cancelled", name, at);
-        return;
-      } catch (Exception e) {
-        LOG.warn("{}: writing snapshot at {} failed (the log keeps its entries): {}", name, at, e.toString());
-        return;
-      }
-      written.accept(at);
-    });
+    try {
+      running = thread.submit(() -> write(name, view, file, at, written));
+    } catch (RejectedExecutionException e) {
+      view.close(); // closed writer: nothing is written, and the view's removals go
+      throw new IllegalStateException(name + ": the snapshot writer is closed", e);
+    }
+  }
+
+  private void write(String name, StoreView view, Path file, TermIndex at, Consumer<TermIndex> written) {
+    try (view) {
+      long t0 = System.nanoTime();
+      SnapshotFiles.write(view, file, () -> cancelled);
+      LOG.info("{}: snapshot at {} written in {} ms", name, at, (System.nanoTime() - t0) / 1_000_000);
+    } catch (CancellationException e) {
+      LOG.info("{}: snapshot at {} cancelled", name, at);
+      return;
+    } catch (Exception e) {
+      LOG.warn("{}: writing snapshot at {} failed (the log keeps its entries): {}", name, at, e.toString());
+      return;
+    }
+    written.accept(at);
   }
 
   /** Waits for the snapshot being written, if any, to be complete (or failed). */
