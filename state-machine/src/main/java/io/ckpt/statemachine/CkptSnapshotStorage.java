@@ -1,7 +1,6 @@
 package io.ckpt.statemachine;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.ratis.server.storage.FileInfo;
@@ -42,8 +41,8 @@ final class CkptSnapshotStorage extends SimpleStateMachineStorage {
         return null;
       }
       SnapshotFiles.Snapshot newest = all.get(0);
-      Path md5 = MD5FileUtil.getDigestFileForFile(newest.file().toFile()).toPath();
-      FileInfo info = new FileInfo(newest.file(), Files.exists(md5) ? MD5FileUtil.readStoredMd5ForFile(newest.file().toFile()) : null);
+      // null without an .md5 file
+      FileInfo info = new FileInfo(newest.file(), MD5FileUtil.readStoredMd5ForFile(newest.file().toFile()));
       return updateLatestSnapshot(new SingleFileSnapshotInfo(info, newest.termIndex()));
     } catch (IOException e) {
       LOG.warn("cannot read the snapshots in {}: {}", dir, e.toString());

@@ -167,9 +167,6 @@ final class Volume {
   }
 
   boolean remove(long id) {
-    if (retired.contains(id)) {
-      return false;
-    }
     try (ExternalMapQueryContext<Long, byte[], ?> c = map.queryContext(id)) {
       c.updateLock().lock();
       MapEntry<Long, byte[]> old = c.entry();

@@ -22,7 +22,7 @@ public final class StoreView implements AutoCloseable {
 
   StoreView(StoreState state, List<Map.Entry<String, byte[]>> catalog, ChunkVolumes volumes) {
     this.state = state;
-    this.catalog = List.copyOf(catalog);
+    this.catalog = catalog; // the copy freeze made, held by nothing else
     this.volumes = volumes;
   }
 
