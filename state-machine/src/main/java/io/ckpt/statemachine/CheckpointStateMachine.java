@@ -44,6 +44,8 @@ import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
 import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
+import org.apache.ratis.statemachine.SnapshotInfo;
+import org.apache.ratis.statemachine.impl.FileListSnapshotInfo;
 import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
 import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.apache.ratis.util.LifeCycle;
@@ -64,11 +66,9 @@ import org.slf4j.LoggerFactory;
 public final class CheckpointStateMachine extends BaseStateMachine {
   private static final Logger LOG = LoggerFactory.getLogger(CheckpointStateMachine.class);
   static final String CLEAN_MARKER = StoreSeal.FILE_NAME;
-  /** Where streamed chunks are received, beside the store. */
-  public static final String STREAMS_DIR = "streams";
   /**
-   * The most bytes one stream may carry: one file per node and one entry, whose apply copies them
-   * into the store at once (clients send at most this much per stream, by default).
+   * The most bytes one stream may carry: one file per node and one entry, whose apply checks them
+   * at once (clients send at most this much per stream, by default).
    */
   public static final long MAX_STREAM_BYTES = 64L << 20;
 
@@ -87,6 +87,8 @@ public final class CheckpointStateMachine extends BaseStateMachine {
   private volatile long snapshotEntries = Long.MAX_VALUE;
   /** The newest snapshot index {@link #takeSnapshot} returned to Ratis (its log may be purged up to it). */
   private volatile long reportedSnapshot = RaftLog.INVALID_LOG_INDEX;
+  /** {@link #getLatestSnapshot()} with its stream files listed, for the snapshot it names. */
+  private volatile SnapshotInfo latestWithStreams;
   private volatile SegmentStore store;
   private final LeaseClock leaseClock = new LeaseClock();
   private final Watches watches = new Watches(q -> store.query(q));
@@ -112,7 +114,7 @@ public final class CheckpointStateMachine extends BaseStateMachine {
     this.diskReserveBytes = diskReserveBytes;
     this.settings = settings;
     this.snapshotTrigger = new SnapshotTrigger(snapshotTriggerBytes);
-    this.streams = new StreamFiles(storeDir.resolveSibling(STREAMS_DIR), settings.maxChunkBytes(), MAX_STREAM_BYTES);
+    this.streams = new StreamFiles(storeDir.resolveSibling(StreamFiles.DIR_NAME), settings.maxChunkBytes(), MAX_STREAM_BYTES);
   }
 
   /** This node's streamed chunks (for tests). */
@@ -353,6 +355,36 @@ public final class CheckpointStateMachine extends BaseStateMachine {
     return storage;
   }
 
+  /**
+   * The latest snapshot as Ratis sends it to a follower that fell behind: its file, then the
+   * stream files it links (see {@link SnapshotFiles}).
+   */
+  @Override
+  public SnapshotInfo getLatestSnapshot() {
+    SingleFileSnapshotInfo latest = storage.getLatestSnapshot();
+    if (latest == null) {
+      return null;
+    }
+    SnapshotInfo known = latestWithStreams;
+    if (known != null && known.getTermIndex().equals(latest.getTermIndex())) {
+      return known;
+    }
+    List<FileInfo> files = new ArrayList<>();
+    files.add(latest.getFile());
+    try {
+      List<Path> all = SnapshotFiles.files(latest.getFile().getPath());
+      for (Path link : all.subList(1, all.size())) {
+        files.add(new FileInfo(link, null)); // Ratis computes the MD5 while it sends the file
+      }
+    } catch (IOException e) {
+      LOG.warn("{}: cannot list the stream files of snapshot {}: {}", server.getId(), latest.getTermIndex(), e.toString());
+      return latest;
+    }
+    known = new FileListSnapshotInfo(files, latest.getTermIndex());
+    latestWithStreams = known;
+    return known;
+  }
+
   @Override
   public TransactionContext startTransaction(RaftClientRequest request) throws IOException {
     boolean streamed = request.getType().is(RaftClientRequestProto.TypeCase.DATASTREAM);
@@ -435,8 +467,8 @@ public final class CheckpointStateMachine extends BaseStateMachine {
     try {
       LogEntry entry = parseEntry(logEntry.getStateMachineLogEntry().getLogData());
       if (entry.hasStreamedChunks() && index > store.appliedRevision()) {
-        entry = LogEntry.newBuilder().setStreamedChunks(entry.getStreamedChunks().toBuilder().setData(streams.read(index,
-            ClientInvocationId.valueOf(logEntry.getStateMachineLogEntry()), entry.getStreamedChunks()))).build();
+        // The store keeps the chunks in the stream file: they must be there, intact.
+        streams.verify(index, ClientInvocationId.valueOf(logEntry.getStateMachineLogEntry()), entry.getStreamedChunks());
       }
       reply = applyWaitingForSpace(term, index, entry);
       leaseClock.onApplied(entry, reply);
@@ -659,14 +691,16 @@ public final class CheckpointStateMachine extends BaseStateMachine {
   }
 
   /**
-   * Deletes the stream files every kept snapshot covers: a node rebuilt from any of them replays
-   * only later entries.
+   * Deletes the stream files every kept snapshot covers (a node rebuilt from any of them replays
+   * only later entries) and the store no longer keeps chunks in (a snapshot that names one holds
+   * a link of its own).
    */
   private void purgeStreams() {
     try {
       List<SnapshotFiles.Snapshot> kept = SnapshotFiles.list(storage.smDir());
-      if (!kept.isEmpty()) {
-        streams.purgeThrough(kept.get(kept.size() - 1).index());
+      SegmentStore s = store;
+      if (!kept.isEmpty() && s != null) {
+        streams.purge(kept.get(kept.size() - 1).index(), s::streamInUse);
       }
     } catch (IOException | RuntimeException e) {
       LOG.warn("{}: purging stream files: {}", server.getId(), e.toString());

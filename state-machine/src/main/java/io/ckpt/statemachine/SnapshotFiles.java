@@ -3,6 +3,7 @@ package io.ckpt.statemachine;
 import io.ckpt.statemachine.store.SegmentStore;
 import io.ckpt.statemachine.store.StoreCorruptException;
 import io.ckpt.statemachine.store.StoreView;
+import io.ckpt.statemachine.stream.StreamFiles;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,6 +11,7 @@ import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -29,11 +31,18 @@ import org.slf4j.LoggerFactory;
 /**
  * The node's snapshot files ({@code raft/<group>/sm/snapshot.<term>_<index>})
  * and the first index still in its Raft log: what a rebuild of the store can start from.
+ *
+ * <p>A snapshot of a store that keeps chunks in stream files has, beside its file, a directory
+ * {@code snapshot.<term>_<index>.streams} of hard links to those files: the snapshot holds them
+ * (a stream file the store frees later lives on while the snapshot does), Ratis sends them with
+ * the snapshot to a follower that fell behind, and a restore links them back into the store's
+ * stream directory. No byte is copied.
  */
 public final class SnapshotFiles {
   private static final Logger LOG = LoggerFactory.getLogger(SnapshotFiles.class);
   static final String DAMAGED_SUFFIX = ".corrupt";
   private static final String WRITING_SUFFIX = ".writing";
+  private static final String STREAMS_SUFFIX = ".streams";
   private static final Pattern CLOSED_SEGMENT = Pattern.compile("log_(\\d+)-(\\d+)");
   private static final Pattern OPEN_SEGMENT = Pattern.compile("log_inprogress_(\\d+)");
 
@@ -76,17 +85,105 @@ public final class SnapshotFiles {
         Files.deleteIfExists(f);
       }
     }
+    deleteOrphanLinks(smDir);
+  }
+
+  /** The directory of links to the stream files a snapshot names. */
+  static Path streamLinks(Path snapshot) {
+    return snapshot.resolveSibling(snapshot.getFileName() + STREAMS_SUFFIX);
+  }
+
+  /** The snapshot's file, then its stream links (what a follower that fell behind is sent). */
+  static List<Path> files(Path snapshot) throws IOException {
+    List<Path> files = new ArrayList<>();
+    files.add(snapshot);
+    Path links = streamLinks(snapshot);
+    if (Files.isDirectory(links)) {
+      try (DirectoryStream<Path> ds = Files.newDirectoryStream(links,
+          f -> StreamFiles.linkedIndex(f.getFileName().toString()) > 0)) {
+        ds.forEach(files::add);
+      }
+    }
+    files.subList(1, files.size()).sort(Comparator.naturalOrder());
+    return files;
+  }
+
+  /** Deletes stream links whose snapshot is gone (deleted, moved aside, or never finished). */
+  private static void deleteOrphanLinks(Path smDir) throws IOException {
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(smDir, "*" + STREAMS_SUFFIX)) {
+      for (Path links : ds) {
+        String name = links.getFileName().toString();
+        if (!Files.isRegularFile(links.resolveSibling(name.substring(0, name.length() - STREAMS_SUFFIX.length())))) {
+          deleteLinks(links);
+        }
+      }
+    }
+  }
+
+  private static void deleteLinks(Path links) throws IOException {
+    if (!Files.isDirectory(links)) {
+      return;
+    }
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(links)) {
+      for (Path f : ds) {
+        Files.deleteIfExists(f);
+      }
+    }
+    Files.deleteIfExists(links);
+  }
+
+  /** Links {@code files} into a fresh {@code links} directory. */
+  private static void link(Path links, List<Path> files) throws IOException {
+    deleteLinks(links);
+    if (files.isEmpty()) {
+      return;
+    }
+    Files.createDirectories(links);
+    for (Path f : files) {
+      try {
+        Files.createLink(links.resolve(f.getFileName()), f);
+      } catch (NoSuchFileException e) {
+        throw new IOException("the stream file " + f + " that the store keeps chunks in is missing", e);
+      }
+    }
   }
 
   /**
-   * Restores a snapshot file into {@code store}. The snapshot's own record checksums decide
-   * whether it is intact (they cover everything a restore uses).
+   * Links a snapshot's stream files into the store's stream directory, replacing files of the
+   * same name there (a file of an entry the log later truncated may hold other bytes).
+   */
+  private static void relinkStreams(Path snapshot, Path streamsDir) throws IOException {
+    List<Path> files = files(snapshot);
+    if (files.size() == 1) {
+      return;
+    }
+    Files.createDirectories(streamsDir);
+    for (Path f : files.subList(1, files.size())) {
+      Path target = streamsDir.resolve(f.getFileName());
+      Path tmp = streamsDir.resolve(f.getFileName() + ".relink");
+      Files.deleteIfExists(tmp);
+      Files.createLink(tmp, f);
+      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  /**
+   * Restores a snapshot file into {@code store}, with the stream files it links. The snapshot's
+   * own record checksums decide whether it is intact (they cover everything a restore uses; a
+   * chunk read from a stream file is checked against the CRC32C its record holds).
    *
-   * @throws StoreCorruptException if the snapshot is damaged (the store is then partly filled)
+   * @throws StoreCorruptException if the snapshot is damaged or lacks a stream file its records
+   *     name (the store is then partly filled)
    */
   static void restore(SegmentStore store, Path file) throws IOException {
+    relinkStreams(file, store.streamsDirectory());
     try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 20)) {
       store.restoreSnapshot(in);
+    }
+    List<Long> missing = store.missingStreams();
+    if (!missing.isEmpty()) {
+      throw new StoreCorruptException("snapshot " + file.getFileName() + " names the stream files of log entries "
+          + missing + ", which neither it nor " + store.streamsDirectory() + " has");
     }
   }
 
@@ -110,7 +207,9 @@ public final class SnapshotFiles {
    * protect the file.
    */
   static void write(SegmentStore store, Path file) throws IOException {
-    write(file, store::writeSnapshot);
+    try (StoreView view = store.freeze()) {
+      write(view, file, () -> false);
+    }
   }
 
   /**
@@ -120,19 +219,13 @@ public final class SnapshotFiles {
    * @throws java.util.concurrent.CancellationException once {@code cancelled} says so (no file is left)
    */
   static void write(StoreView view, Path file, BooleanSupplier cancelled) throws IOException {
-    write(file, out -> view.write(out, cancelled));
-  }
-
-  private interface Body {
-    void writeTo(OutputStream out) throws IOException;
-  }
-
-  private static void write(Path file, Body body) throws IOException {
     Path tmp = file.resolveSibling(file.getFileName() + WRITING_SUFFIX);
     try {
+      // The links first: the snapshot file in place means they are complete.
+      link(streamLinks(file), view.streamFiles());
       try (OutputStream out = Files.newOutputStream(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
           StandardOpenOption.WRITE)) {
-        body.writeTo(out);
+        view.write(out, cancelled);
       }
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
         ch.force(true);
@@ -141,6 +234,9 @@ public final class SnapshotFiles {
       Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException | RuntimeException e) {
       Files.deleteIfExists(tmp);
+      if (!Files.exists(file)) {
+        deleteLinks(streamLinks(file));
+      }
       throw e;
     }
   }
@@ -157,6 +253,7 @@ public final class SnapshotFiles {
     for (Snapshot old : all.subList(Math.min(retained, all.size()), all.size())) {
       LOG.info("deleting old snapshot {}", old.file());
       Files.deleteIfExists(old.file());
+      deleteLinks(streamLinks(old.file()));
     }
     try (DirectoryStream<Path> ds = Files.newDirectoryStream(smDir, "*" + MD5FileUtil.MD5_SUFFIX)) {
       for (Path md5 : ds) {

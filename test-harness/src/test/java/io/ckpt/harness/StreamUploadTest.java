@@ -7,6 +7,7 @@ import io.ckpt.client.CheckpointClient;
 import io.ckpt.client.InvalidRequestException;
 import io.ckpt.client.ReadOptions;
 import io.ckpt.client.internal.ClientSettings;
+import io.ckpt.client.internal.RaftGroups;
 import io.ckpt.client.internal.RaftTransport;
 import io.ckpt.protocol.LogEntry;
 import io.ckpt.protocol.StreamedChunksEntry;
@@ -46,11 +47,13 @@ class StreamUploadTest {
       assertThat(c.put("stream/a", v1).version()).isEqualTo(1);
       assertThat(c.put("stream/a", v2).version()).isEqualTo(2);
       for (String id : cluster.runningIds()) {
-        // Two streams per version, each kept as <index>.stream until a snapshot covers it.
+        // Two streams per version, each kept as <index>.stream: the store keeps the chunks there.
         assertThat(streamFiles(cluster, id)).as("stream files of %s", id).hasSize(4)
             .allMatch(f -> f.getFileName().toString().endsWith(".stream"));
         Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
             assertThat(c.get("stream/a", ReadOptions.latest().stale().fromNode(id)).data()).isEqualTo(v2));
+        assertThat(cluster.node(id).stateMachine().store().status().getVolumes())
+            .as("no chunk of %s was copied into a volume", id).isZero();
       }
       String follower = cluster.runningIds().stream().filter(id -> !id.equals(cluster.leader().orElseThrow()))
           .findFirst().orElseThrow();
@@ -63,7 +66,7 @@ class StreamUploadTest {
   }
 
   @Test
-  void snapshotPurgesTheStreamFilesItCovers() throws Exception {
+  void snapshotsPurgeFreedStreamFilesAndLinkTheRestForARebuild() throws Exception {
     try (MiniCluster cluster = MiniCluster.builder().nodes(3).streams(true)
         .property(CkptStoreConfigKeys.SNAPSHOT_BYTES_KEY, "4MB").start()) {
       cluster.awaitLeader(Duration.ofSeconds(30));
@@ -71,12 +74,54 @@ class StreamUploadTest {
       for (int i = 1; i <= 6; i++) {
         c.put("stream/purged", WriteReadTest.bytes(SIZE, i));
       }
-      // 12 streams written; snapshots every 4 MB delete those that two kept snapshots cover.
+      // 12 streams written; the store keeps 3 versions (6 streams); snapshots every 4 MB delete
+      // the files of dropped versions once every kept snapshot covers them.
       for (String id : cluster.runningIds()) {
         Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
             assertThat(streamFiles(cluster, id)).as("stream files of %s", id).hasSizeLessThan(12));
       }
-      assertThat(c.get("stream/purged").data()).isEqualTo(WriteReadTest.bytes(SIZE, 6));
+      // A crashed node rebuilds from its snapshot, which links the stream files it names back.
+      String follower = cluster.runningIds().stream().filter(id -> !id.equals(cluster.leader().orElseThrow()))
+          .findFirst().orElseThrow();
+      cluster.crash(follower);
+      cluster.start(follower);
+      for (int v = 4; v <= 6; v++) {
+        byte[] expected = WriteReadTest.bytes(SIZE, v);
+        ReadOptions version = ReadOptions.latest().version(v).stale().fromNode(follower);
+        Awaitility.await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() ->
+            assertThat(c.get("stream/purged", version).data()).isEqualTo(expected));
+      }
+    }
+  }
+
+  /**
+   * A node that lost everything is sent the leader's snapshot, the stream files it links
+   * included (the log before it was purged, so nothing else holds those bytes for it).
+   */
+  @Test
+  void aNodeRebuiltFromTheLeadersSnapshotGetsItsStreamFiles() throws Exception {
+    try (MiniCluster cluster = MiniCluster.builder().nodes(3).streams(true)
+        .property("raft.server.snapshot.auto.trigger.threshold", "50")
+        .property("raft.server.log.segment.size.max", "64KB")
+        .property("raft.server.log.purge.upto.snapshot.index", "true")
+        .property("raft.server.log.purge.gap", "1").start()) {
+      String leader = cluster.awaitLeader(Duration.ofSeconds(30));
+      String victim = cluster.runningIds().stream().filter(id -> !id.equals(leader)).findFirst().orElseThrow();
+      CheckpointClient c = client(cluster);
+      byte[] v = WriteReadTest.bytes(SIZE, 11);
+      c.put("stream/installed", v);
+      cluster.stop(victim);
+      java.nio.file.Files.move(cluster.nodeDir(victim), cluster.dir().resolve(victim + "-lost"));
+      for (int i = 0; i < 300; i++) { // 300 KB of log: several closed 64 KB segments to purge
+        c.put("small/" + (i % 10), WriteReadTest.bytes(1000, i));
+      }
+      var log = cluster.node(leader).raftServer().getDivision(RaftGroups.GROUP_ID).getRaftLog();
+      Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> log.getStartIndex() > 1);
+
+      cluster.start(victim);
+      Awaitility.await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() ->
+          assertThat(c.get("stream/installed", ReadOptions.latest().stale().fromNode(victim)).data()).isEqualTo(v));
+      assertThat(streamFiles(cluster, victim)).as("stream files of %s", victim).hasSize(2);
     }
   }
 

@@ -140,9 +140,6 @@ final class Admission {
     StoreSettings s = store.settings();
     name(run.getName());
     uploadId(run.getUploadId());
-    if (!run.getData().isEmpty()) {
-      throw new Rejected(Status.INVALID, "a streamed write carries its bytes in its stream, not in the request");
-    }
     if (run.getChunkBytes() <= 0 || run.getChunkBytes() > s.maxChunkBytes()) {
       throw new Rejected(Status.INVALID, "streamed chunks must be 1.." + s.maxChunkBytes() + " bytes, got "
           + run.getChunkBytes());
@@ -233,7 +230,7 @@ final class Admission {
   }
 
   private static void quota(SegmentStore store, long bytes, long reserved) throws Rejected {
-    long used = store.volumes().usedBytes();
+    long used = store.usedBytes();
     long charge = store.settings().volumes().chargeOf((int) bytes);
     if (used + reserved + charge > store.settings().quotaBytes()) {
       throw new Rejected(Status.QUOTA_EXCEEDED, "store quota reached: " + used + " of " + store.settings().quotaBytes()

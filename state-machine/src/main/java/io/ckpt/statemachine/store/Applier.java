@@ -44,7 +44,7 @@ final class Applier {
       return switch (entry.getOpCase()) {
         case PUT -> put(revision, entry.getPut());
         case BATCH -> batch(revision, entry.getBatch());
-        case CHUNK -> chunk(revision, entry.getChunk(), false);
+        case CHUNK -> chunk(revision, entry.getChunk(), null);
         case STREAMED_CHUNKS -> streamedChunks(revision, entry.getStreamedChunks());
         case COMMIT -> commit(revision, entry.getCommit());
         case ABORT -> abort(entry.getAbort());
@@ -109,24 +109,24 @@ final class Applier {
   }
 
   /**
-   * Stages the chunks of a streamed run one by one, as the {@code ChunkEntry}s they stand for
-   * (the node filled in {@code data} from its stream file and checked it against the chunk
-   * CRCs); stops at the first refused chunk, so the upload's commit then finds it incomplete.
+   * Stages the chunks of a streamed run one by one, as the {@code ChunkEntry}s they stand for,
+   * kept by reference in the run's stream file (named after {@code revision}: the node checked
+   * it against the chunk CRCs before apply); stops at the first refused chunk, so the upload's
+   * commit then finds it incomplete.
    */
   private WriteReply streamedChunks(long revision, StreamedChunksEntry run) throws IOException {
-    ByteString data = run.getData();
     int count = run.getChunkCrc32CCount();
-    if (run.getChunkBytes() <= 0 || data.size() != run.getSize()
+    if (run.getChunkBytes() <= 0 || run.getSize() <= 0
         || count != StreamedChunks.chunkCount(run.getSize(), run.getChunkBytes())) {
-      return error(Status.INVALID, "streamed chunks of " + run.getName() + ": " + data.size() + " bytes for a size of "
-          + run.getSize() + " in " + count + " chunks of " + run.getChunkBytes());
+      return error(Status.INVALID, "streamed chunks of " + run.getName() + ": a size of " + run.getSize() + " in "
+          + count + " chunks of " + run.getChunkBytes());
     }
     WriteReply reply = null;
     for (int k = 0; k < count; k++) {
       long from = (long) k * run.getChunkBytes();
-      ByteString chunk = data.substring((int) from, (int) Math.min(data.size(), from + run.getChunkBytes()));
+      int size = (int) Math.min(run.getChunkBytes(), run.getSize() - from);
       reply = chunk(revision, ChunkEntry.newBuilder().setUploadId(run.getUploadId()).setName(run.getName())
-          .setIndex(run.getFirstIndex() + k).setData(chunk).setCrc32C(run.getChunkCrc32C(k)).build(), true);
+          .setIndex(run.getFirstIndex() + k).setCrc32C(run.getChunkCrc32C(k)).build(), new Streamed(from, size));
       if (reply.getStatus() != Status.OK) {
         return reply;
       }
@@ -134,8 +134,14 @@ final class Applier {
     return reply;
   }
 
-  /** Stages one chunk; {@code crcChecked}: its bytes were already checked against its CRC32C. */
-  private WriteReply chunk(long revision, ChunkEntry chunk, boolean crcChecked) throws IOException {
+  /** Where a streamed chunk's bytes are in its run's stream file (checked against its CRC32C already). */
+  private record Streamed(long offset, int size) {}
+
+  /**
+   * Stages one chunk: its bytes are in the entry, or with {@code streamed} in the stream file of
+   * log entry {@code revision}.
+   */
+  private WriteReply chunk(long revision, ChunkEntry chunk, Streamed streamed) throws IOException {
     if (chunk.getUploadId().isEmpty()) {
       return error(Status.INVALID, "chunk without upload id");
     }
@@ -144,13 +150,14 @@ final class Applier {
       return badName.get();
     }
     ByteString data = chunk.getData();
-    if (data.size() == 0 || data.size() > store.settings().maxChunkBytes()) {
-      return error(Status.INVALID, "chunk of " + data.size() + " bytes (must be 1.." + store.settings().maxChunkBytes() + ")");
+    int size = streamed == null ? data.size() : streamed.size();
+    if (size == 0 || size > store.settings().maxChunkBytes()) {
+      return error(Status.INVALID, "chunk of " + size + " bytes (must be 1.." + store.settings().maxChunkBytes() + ")");
     }
     if (chunk.getIndex() >= StoreSettings.MAX_CHUNKS_PER_VERSION) {
       return error(Status.TOO_LARGE, chunk.getName() + ": more than " + StoreSettings.MAX_CHUNKS_PER_VERSION + " chunks");
     }
-    if (!crcChecked && Crc32c.of(data.asReadOnlyByteBuffer()) != chunk.getCrc32C()) {
+    if (streamed == null && Crc32c.of(data.asReadOnlyByteBuffer()) != chunk.getCrc32C()) {
       return error(Status.CORRUPT, "chunk " + chunk.getIndex() + " of " + chunk.getName() + " does not match its CRC32C");
     }
     Optional<StagedUpload> staged = store.catalog().upload(chunk.getUploadId());
@@ -170,12 +177,13 @@ final class Applier {
       return error(Status.INVALID, "chunk " + chunk.getIndex() + " of upload " + chunk.getUploadId()
           + " arrived before chunk " + upload.getChunksCount());
     }
-    if (upload.getBytes() + data.size() > store.settings().maxSegmentBytes()) {
+    if (upload.getBytes() + size > store.settings().maxSegmentBytes()) {
       return error(Status.TOO_LARGE, chunk.getName() + " exceeds the maximum segment size " + store.settings().maxSegmentBytes());
     }
-    ChunkRef ref = store.storeChunk(data, chunk.getCrc32C());
-    StagedUpload updated = upload.toBuilder().addChunks(ref).setBytes(upload.getBytes() + data.size())
-        .setCrc32C(Crc32c.combine(upload.getCrc32C(), chunk.getCrc32C(), data.size()))
+    ChunkRef ref = streamed == null ? store.storeChunk(data, chunk.getCrc32C())
+        : store.referStreamedChunk(revision, streamed.offset(), size, chunk.getCrc32C());
+    StagedUpload updated = upload.toBuilder().addChunks(ref).setBytes(upload.getBytes() + size)
+        .setCrc32C(Crc32c.combine(upload.getCrc32C(), chunk.getCrc32C(), size))
         .setLastRevision(revision).build();
     store.catalog().putUpload(updated);
     return WriteReply.newBuilder().setStagedChunks(updated.getChunksCount()).build();

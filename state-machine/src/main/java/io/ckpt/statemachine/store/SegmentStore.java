@@ -11,6 +11,7 @@ import io.ckpt.protocol.StoreFingerprint;
 import io.ckpt.protocol.StoreState;
 import io.ckpt.protocol.StoreStatus;
 import io.ckpt.protocol.WriteReply;
+import io.ckpt.statemachine.stream.StreamFiles;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,7 +24,9 @@ import java.util.Map;
 
 /**
  * A node's committed segments: a {@link Catalog} of records plus {@link ChunkVolumes} of chunk
- * bytes, both Chronicle Map files under one directory. Writes come only through
+ * bytes, both Chronicle Map files under one directory; chunks that arrived as streams stay in
+ * their stream files (in {@link StreamFiles#DIR_NAME} beside the directory) and are kept by
+ * reference ({@link StreamRefs}). Writes come only through
  * {@link #apply}, one at a time and in revision order; reads ({@link #query}) may run
  * concurrently with it. It knows nothing of Raft.
  */
@@ -33,6 +36,7 @@ public final class SegmentStore implements Closeable {
   private final StoreSettings settings;
   private final Catalog catalog;
   private final ChunkVolumes volumes;
+  private final StreamRefs streamRefs;
   private final Applier applier;
   private final Queries queries;
   private volatile StoreState state;
@@ -51,6 +55,8 @@ public final class SegmentStore implements Closeable {
     this.settings = settings;
     this.catalog = catalog;
     this.volumes = volumes;
+    this.streamRefs = new StreamRefs(dir.resolveSibling(StreamFiles.DIR_NAME));
+    streamRefs.rebuild(catalog);
     this.state = catalog.state();
     this.applier = new Applier(this);
     this.queries = new Queries(this);
@@ -198,9 +204,14 @@ public final class SegmentStore implements Closeable {
     return true;
   }
 
+  /** Bytes of chunks stored: charged in the volumes, plus those kept in stream files (what the quota counts). */
+  public long usedBytes() {
+    return volumes.usedBytes() + streamRefs.bytes();
+  }
+
   public StoreStatus status() {
     return StoreStatus.newBuilder().setAppliedRevision(appliedRevision()).setSegments(catalog.segmentCount())
-        .setUsedBytes(volumes.usedBytes()).setQuotaBytes(settings.quotaBytes()).setVolumes(volumes.volumeCount())
+        .setUsedBytes(usedBytes()).setQuotaBytes(settings.quotaBytes()).setVolumes(volumes.volumeCount())
         .setStagedUploads(catalog.uploadIds().size()).build();
   }
 
@@ -222,7 +233,8 @@ public final class SegmentStore implements Closeable {
   /**
    * The store as it is now, to be written as a snapshot while later entries apply: the catalog
    * is copied (records are small), chunks stay where they are, and chunks freed from now on keep
-   * their bytes until the view is closed. One view at a time; close it when done.
+   * their bytes until the view is closed (the stream files it names are linked into the snapshot
+   * before any is purged). One view at a time; close it when done.
    *
    * @throws IllegalStateException if a view is open already
    */
@@ -230,7 +242,8 @@ public final class SegmentStore implements Closeable {
     List<Map.Entry<String, byte[]>> records = new ArrayList<>(catalog.entryCount());
     catalog.forEachRaw((key, value) -> records.add(Map.entry(key, value)));
     volumes.holdRemovals();
-    return new StoreView(state, records, volumes);
+    return new StoreView(state, records, volumes, streamRefs.inUse().stream()
+        .map(i -> StreamFiles.linkedFile(streamRefs.directory(), i)).toList());
   }
 
   /** Reads a snapshot through, checking every record's checksum and the trailer; stores nothing. */
@@ -245,6 +258,7 @@ public final class SegmentStore implements Closeable {
       clearAll();
       SnapshotFormat.read(in, catalog, volumes);
       state = catalog.state();
+      streamRefs.rebuild(catalog);
     } finally {
       changes++;
     }
@@ -263,6 +277,7 @@ public final class SegmentStore implements Closeable {
   private void clearAll() throws IOException {
     catalog.clear();
     volumes.clear();
+    streamRefs.clear();
     state = StoreState.getDefaultInstance();
   }
 
@@ -290,14 +305,44 @@ public final class SegmentStore implements Closeable {
     return ChunkRef.newBuilder().setVolume(volume).setId(id).setSize(data.size()).setCrc32C(crc32c).build();
   }
 
+  /**
+   * Keeps a streamed chunk where it is: bytes {@code [offset, offset + size)} of the stream file
+   * of log entry {@code stream} (the node checked them against {@code crc32c} before apply).
+   */
+  ChunkRef referStreamedChunk(long stream, long offset, int size, int crc32c) {
+    ChunkRef ref = ChunkRef.newBuilder().setStream(stream).setOffset(offset).setSize(size).setCrc32C(crc32c).build();
+    streamRefs.add(ref);
+    return ref;
+  }
+
   void freeChunks(List<ChunkRef> refs) {
     for (ChunkRef ref : refs) {
-      volumes.remove(ref.getVolume(), ref.getId());
+      if (ref.getStream() > 0) {
+        streamRefs.remove(ref);
+      } else {
+        volumes.remove(ref.getVolume(), ref.getId());
+      }
     }
   }
 
+  /** A chunk's bytes, or null if its volume no longer holds it (freed meanwhile). */
   byte[] readChunk(ChunkRef ref) {
-    return volumes.get(ref.getVolume(), ref.getId());
+    return ref.getStream() > 0 ? streamRefs.read(ref) : volumes.get(ref.getVolume(), ref.getId());
+  }
+
+  /** Whether a stored chunk is kept in the stream file of log entry {@code index} (it must stay). */
+  public boolean streamInUse(long index) {
+    return streamRefs.inUse(index);
+  }
+
+  /** The directory of the stream files this store keeps chunks in. */
+  public Path streamsDirectory() {
+    return streamRefs.directory();
+  }
+
+  /** The log indexes of stream files the store names but which are not in {@link #streamsDirectory()}. */
+  public List<Long> missingStreams() {
+    return streamRefs.missing();
   }
 
   @Override

@@ -4,13 +4,15 @@ import io.ckpt.client.store.ChunkVolumes;
 import io.ckpt.protocol.StoreState;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 /**
  * The store at one applied revision ({@link SegmentStore#freeze}), written as a snapshot while
- * later entries apply: a copy of the catalog, and the chunks stored before the freeze. Chunks
+ * later entries apply: a copy of the catalog, the chunks stored before the freeze, and the names
+ * of the stream files that hold the chunks kept by reference. Chunks
  * freed after it keep their bytes until {@link #close}, so everything the copied catalog names
  * stays readable; chunks stored after it have ids at or above the frozen next chunk id and are
  * left out.
@@ -19,11 +21,21 @@ public final class StoreView implements AutoCloseable {
   private final StoreState state;
   private final List<Map.Entry<String, byte[]>> catalog;
   private final ChunkVolumes volumes;
+  private final List<Path> streamFiles;
 
-  StoreView(StoreState state, List<Map.Entry<String, byte[]>> catalog, ChunkVolumes volumes) {
+  StoreView(StoreState state, List<Map.Entry<String, byte[]>> catalog, ChunkVolumes volumes, List<Path> streamFiles) {
     this.state = state;
     this.catalog = catalog; // the copy freeze made, held by nothing else
     this.volumes = volumes;
+    this.streamFiles = streamFiles;
+  }
+
+  /**
+   * The stream files whose bytes the view's chunks name: the snapshot links them (they are not
+   * in its file), and a store restored from it needs them back in its stream directory.
+   */
+  public List<Path> streamFiles() {
+    return streamFiles;
   }
 
   /** The revision (log index) of the last entry the view reflects. */

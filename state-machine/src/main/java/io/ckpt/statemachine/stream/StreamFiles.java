@@ -1,6 +1,5 @@
 package io.ckpt.statemachine.stream;
 
-import com.google.protobuf.ByteString;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.ckpt.client.util.Crc32c;
 import io.ckpt.protocol.LogEntry;
@@ -21,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongPredicate;
 import java.util.stream.Stream;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
 import org.apache.ratis.protocol.ClientInvocationId;
@@ -39,15 +39,19 @@ import org.slf4j.LoggerFactory;
  *   <li>When the stream's log entry is written to this node's log, {@link #link} renames the file
  *       {@code <index>.stream} (Ratis links before it writes the entry). Apply finds it by that
  *       name, or by the request's name if the rename did not survive a crash.</li>
- *   <li>A file stays until a snapshot covers its entry: a node rebuilt from a snapshot replays the
- *       log after it, and replaying an entry needs its bytes ({@link #purgeThrough}). Files of
- *       streams that never got an entry go with Ratis's clean-up, or after {@link #ORPHAN_AGE}.</li>
+ *   <li>Apply checks the file ({@link #verify}) and the store keeps the chunks by reference in
+ *       it: no second copy. A file stays while the store names it and until every kept snapshot
+ *       covers its entry (a node rebuilt from a snapshot replays the log after it, and replaying
+ *       an entry needs its bytes); see {@link #purge}. Files of streams that never got an entry
+ *       go with Ratis's clean-up, or after {@link #ORPHAN_AGE}.</li>
  * </ul>
  */
 public final class StreamFiles {
   private static final Logger LOG = LoggerFactory.getLogger(StreamFiles.class);
   /** A stream file that no log entry named for this long is an orphan. */
   static final Duration ORPHAN_AGE = Duration.ofHours(1);
+  /** The directory of a node's stream files, beside its store's. */
+  public static final String DIR_NAME = "streams";
   private static final String PART = ".part";
   private static final String LINKED = ".stream";
   private final Path dir;
@@ -116,7 +120,7 @@ public final class StreamFiles {
     open.remove(r.id, r.file);
     try {
       r.file.close();
-      Files.move(r.file.path(), dir.resolve(entry.getIndex() + LINKED), StandardCopyOption.REPLACE_EXISTING,
+      Files.move(r.file.path(), linkedFile(dir, entry.getIndex()), StandardCopyOption.REPLACE_EXISTING,
           StandardCopyOption.ATOMIC_MOVE);
       return CompletableFuture.completedFuture(null);
     } catch (IOException e) {
@@ -126,17 +130,25 @@ public final class StreamFiles {
   }
 
   /**
-   * The bytes of the streamed run {@code run} of log entry {@code index}, from this node's file,
-   * checked against the entry's size and chunk CRCs (the chunks need no further check). The
-   * file is mapped: the bytes stay valid after it is deleted.
+   * Checks this node's file of the streamed run {@code run} of log entry {@code index} against
+   * the entry's size and chunk CRCs, and makes sure it is named {@code <index>.stream} (the store
+   * keeps its chunks by reference under that name from now on).
    *
    * @throws MissingStreamException if the file is missing or does not match (this node's copy is
    *     lost or damaged: it must not apply anything else in its place)
    */
-  public ByteString read(long index, ClientInvocationId id, StreamedChunksEntry run) {
-    Path file = dir.resolve(index + LINKED);
-    if (!Files.exists(file)) {
-      file = dir.resolve(partName(id));
+  public void verify(long index, ClientInvocationId id, StreamedChunksEntry run) {
+    Path file = linkedFile(dir, index);
+    try {
+      if (!Files.exists(file)) {
+        // The rename at link did not survive a crash: the file still has the request's name.
+        Files.move(dir.resolve(partName(id)), file, StandardCopyOption.ATOMIC_MOVE);
+      }
+    } catch (NoSuchFileException e) {
+      throw new MissingStreamException("log entry " + index + " names streamed chunks that this node does not have (no "
+          + file + " or " + dir.resolve(partName(id)) + ")");
+    } catch (IOException e) {
+      throw new UncheckedIOException("naming the stream file of log entry " + index + ": " + e.getMessage(), e);
     }
     ByteBuffer bytes;
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
@@ -144,11 +156,10 @@ public final class StreamFiles {
         throw new MissingStreamException("the stream file " + file + " of log entry " + index + " holds " + ch.size()
             + " bytes, the entry says " + run.getSize());
       }
-      // Mapped, not read: the bytes go from the page cache into the store in one copy.
       bytes = ch.map(FileChannel.MapMode.READ_ONLY, 0, run.getSize());
     } catch (NoSuchFileException e) {
       throw new MissingStreamException("log entry " + index + " names streamed chunks that this node does not have (no "
-          + dir.resolve(index + LINKED) + " or " + dir.resolve(partName(id)) + ")");
+          + file + ")");
     } catch (IOException e) {
       throw new UncheckedIOException("reading the stream file of log entry " + index + ": " + e.getMessage(), e);
     }
@@ -161,14 +172,15 @@ public final class StreamFiles {
             + " does not match its CRC32C: this node's copy is damaged");
       }
     }
-    return com.google.protobuf.UnsafeByteOperations.unsafeWrap(bytes);
   }
 
   /**
-   * Deletes the files of entries at or below {@code index} (a snapshot this node keeps covers
-   * them) and orphans older than {@link #ORPHAN_AGE}.
+   * Deletes the files of entries at or below {@code coveredThrough} (every snapshot this node
+   * keeps covers them, so no replay needs them) that the store no longer names ({@code inUse}
+   * says which it does), and orphans older than {@link #ORPHAN_AGE}. A snapshot that names a
+   * file holds a link of its own to it.
    */
-  public void purgeThrough(long index) {
+  public void purge(long coveredThrough, LongPredicate inUse) {
     if (!Files.isDirectory(dir)) {
       return;
     }
@@ -176,7 +188,8 @@ public final class StreamFiles {
     try (Stream<Path> files = Files.list(dir)) {
       for (Path f : files.toList()) {
         String name = f.getFileName().toString();
-        if (name.endsWith(LINKED) ? linkedIndex(name) <= index
+        long index = linkedIndex(name);
+        if (index > 0 ? index <= coveredThrough && !inUse.test(index)
             : name.endsWith(PART) && !isOpen(f) && Files.getLastModifiedTime(f).toInstant().isBefore(orphanBefore)) {
           Files.deleteIfExists(f);
         }
@@ -190,12 +203,25 @@ public final class StreamFiles {
     return open.values().stream().anyMatch(s -> s.path().equals(f));
   }
 
-  private static long linkedIndex(String name) {
-    try {
-      return Long.parseLong(name.substring(0, name.length() - LINKED.length()));
-    } catch (NumberFormatException e) {
-      return Long.MAX_VALUE;
+  /**
+   * The log index a stream file is named after ({@code <index>.stream}), or -1 for any other
+   * name.
+   */
+  public static long linkedIndex(String name) {
+    if (!name.endsWith(LINKED)) {
+      return -1;
     }
+    try {
+      long index = Long.parseLong(name.substring(0, name.length() - LINKED.length()));
+      return index > 0 ? index : -1;
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  /** The file in {@code dir} holding the streamed bytes of log entry {@code index}. */
+  public static Path linkedFile(Path dir, long index) {
+    return dir.resolve(index + LINKED);
   }
 
   /** The files in the directory now (for tests and status). */
