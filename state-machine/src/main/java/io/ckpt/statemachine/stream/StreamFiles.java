@@ -58,6 +58,8 @@ public final class StreamFiles {
   private final int maxChunkBytes;
   private final long maxStreamBytes;
   private final Map<ClientInvocationId, StreamFile> open = new ConcurrentHashMap<>();
+  /** {@link #verify}'s buffer (apply runs on one thread at a time). */
+  private ByteBuffer verifyBuffer;
 
   /**
    * @param dir where the files go (created when the first stream arrives)
@@ -137,7 +139,7 @@ public final class StreamFiles {
    * @throws MissingStreamException if the file is missing or does not match (this node's copy is
    *     lost or damaged: it must not apply anything else in its place)
    */
-  public void verify(long index, ClientInvocationId id, StreamedChunksEntry run) {
+  public synchronized void verify(long index, ClientInvocationId id, StreamedChunksEntry run) {
     Path file = linkedFile(dir, index);
     try {
       if (!Files.exists(file)) {
@@ -150,28 +152,41 @@ public final class StreamFiles {
     } catch (IOException e) {
       throw new UncheckedIOException("naming the stream file of log entry " + index + ": " + e.getMessage(), e);
     }
-    ByteBuffer bytes;
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
       if (ch.size() != run.getSize()) {
         throw new MissingStreamException("the stream file " + file + " of log entry " + index + " holds " + ch.size()
             + " bytes, the entry says " + run.getSize());
       }
-      bytes = ch.map(FileChannel.MapMode.READ_ONLY, 0, run.getSize());
+      // Read chunk by chunk into one reused buffer: no mapping left behind for the GC to unmap.
+      ByteBuffer chunk = verifyBuffer(run.getChunkBytes());
+      for (int k = 0; k < run.getChunkCrc32CCount(); k++) {
+        long from = (long) k * run.getChunkBytes();
+        chunk.clear().limit((int) Math.min(run.getChunkBytes(), run.getSize() - from));
+        while (chunk.hasRemaining() && ch.read(chunk, from + chunk.position()) > 0) {
+          // reads until the chunk is full (the size was checked above)
+        }
+        chunk.flip();
+        if (chunk.remaining() == 0 || Crc32c.of(chunk) != run.getChunkCrc32C(k)) {
+          throw new MissingStreamException("chunk " + k + " of the stream file " + file + " of log entry " + index
+              + " does not match its CRC32C: this node's copy is damaged");
+        }
+      }
     } catch (NoSuchFileException e) {
       throw new MissingStreamException("log entry " + index + " names streamed chunks that this node does not have (no "
           + file + ")");
     } catch (IOException e) {
       throw new UncheckedIOException("reading the stream file of log entry " + index + ": " + e.getMessage(), e);
     }
-    int chunk = run.getChunkBytes();
-    for (int k = 0; k < run.getChunkCrc32CCount(); k++) {
-      int from = k * chunk;
-      int len = Math.min(chunk, bytes.capacity() - from);
-      if (len <= 0 || Crc32c.of(bytes.slice(from, len)) != run.getChunkCrc32C(k)) {
-        throw new MissingStreamException("chunk " + k + " of the stream file " + file + " of log entry " + index
-            + " does not match its CRC32C: this node's copy is damaged");
-      }
+  }
+
+  /** A direct buffer of at least {@code bytes}, reused by the apply thread's checks. */
+  private ByteBuffer verifyBuffer(int bytes) {
+    ByteBuffer b = verifyBuffer;
+    if (b == null || b.capacity() < bytes) {
+      b = ByteBuffer.allocateDirect(bytes);
+      verifyBuffer = b;
     }
+    return b;
   }
 
   /**
