@@ -132,7 +132,7 @@ public final class SnapshotFiles {
     Files.deleteIfExists(links);
   }
 
-  /** Links {@code files} into a fresh {@code links} directory. */
+  /** Links {@code files} into a fresh {@code links} directory, forced to disk. */
   private static void link(Path links, List<Path> files) throws IOException {
     deleteLinks(links);
     if (files.isEmpty()) {
@@ -145,6 +145,9 @@ public final class SnapshotFiles {
       } catch (NoSuchFileException e) {
         throw new IOException("the stream file " + f + " that the store keeps chunks in is missing", e);
       }
+    }
+    try (FileChannel dir = FileChannel.open(links, StandardOpenOption.READ)) {
+      dir.force(true); // the links are in the directory before the snapshot file is moved into place
     }
   }
 

@@ -223,7 +223,10 @@ public final class SegmentStore implements Closeable {
     return Fingerprints.of(this, verifyChunks);
   }
 
-  /** Writes a consistent, checksummed copy of the whole store (apply waits meanwhile). */
+  /**
+   * Writes a consistent, checksummed copy of the whole store (apply waits meanwhile), all but the
+   * stream files its chunks name ({@code SnapshotFiles} links those beside the snapshot).
+   */
   public synchronized void writeSnapshot(OutputStream out) throws IOException {
     try (StoreView view = freeze()) {
       view.write(out, () -> false);

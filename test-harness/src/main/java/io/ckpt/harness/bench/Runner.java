@@ -42,6 +42,8 @@ final class Runner {
   private static final Logger LOG = LoggerFactory.getLogger(Runner.class);
   /** The target warm-up goes on in rounds this long until the JIT has settled. */
   static final Duration SETTLE_ROUND = Duration.ofSeconds(10);
+  /** Plans whose every size is at least this warm their targets up with writes of that size. */
+  static final long LARGE_WARMUP_BYTES = 1 << 20;
   /** The target warm-up's limit, as a multiple of {@code --target-warmup}. */
   static final int MAX_WARMUP_FACTOR = 3;
   private final BenchPlan plan;
@@ -139,8 +141,7 @@ final class Runner {
   }
 
   /**
-   * Runs the target before its cells, not recorded: small writes (and, where it can,
-   * linearizable reads) from 16 clients, for at least {@code --target-warmup} and then on, in
+   * Runs the target before its cells, not recorded: the {@linkplain #warmUpCell warm-up cell}, for at least {@code --target-warmup} and then on, in
    * rounds of {@link #SETTLE_ROUND} (or of {@code --target-warmup}, if shorter), until the JIT
    * compilers of the target's JVMs and this one used under {@link CompilerCpu#SETTLED} of a core
    * over a round, for at most {@link #MAX_WARMUP_FACTOR} times {@code --target-warmup}. A JVM's
@@ -153,8 +154,7 @@ final class Runner {
     if (plan.targetWarmup().isZero()) {
       return;
     }
-    Workload w = target.supports(Operation.READ_LINEARIZABLE) ? Workload.MIXED : Workload.WRITE;
-    Cell cell = new Cell(target.system(), layout, w, 1024, 16);
+    Cell cell = warmUpCell(plan.sizes(), target.system(), layout, target.supports(Operation.READ_LINEARIZABLE));
     byte[] payload = payload(cell.size());
     try {
       preload.prepare(cell, payload);
@@ -179,6 +179,20 @@ final class Runner {
         Durations.format(Duration.ofSeconds((System.nanoTime() - t0) / 1_000_000_000L)),
         Double.isNaN(share) ? "an unknown share" : String.format(Locale.ROOT, "%.0f %%", share * 100),
         Durations.format(round));
+  }
+
+  /**
+   * What a target warms up with: small writes (and linearizable reads where it can) from 16
+   * clients; but when every size the plan measures is {@link #LARGE_WARMUP_BYTES} or more, writes
+   * of the smallest of them from one client, so that the JIT has compiled the large-write path
+   * (chunked uploads, streams) that the cells measure, not only the small one.
+   */
+  static Cell warmUpCell(List<Long> sizes, String system, Layout layout, boolean linearizableReads) {
+    long smallest = sizes.stream().mapToLong(Long::longValue).min().orElseThrow();
+    if (smallest >= LARGE_WARMUP_BYTES) {
+      return new Cell(system, layout, Workload.WRITE, smallest, 1);
+    }
+    return new Cell(system, layout, linearizableReads ? Workload.MIXED : Workload.WRITE, 1024, 16);
   }
 
   private void runCell(BenchTarget target, Preload preload, Cell cell) throws InterruptedException {
