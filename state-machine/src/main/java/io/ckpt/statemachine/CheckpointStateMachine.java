@@ -372,8 +372,7 @@ public final class CheckpointStateMachine extends BaseStateMachine {
     List<FileInfo> files = new ArrayList<>();
     files.add(latest.getFile());
     try {
-      List<Path> all = SnapshotFiles.files(latest.getFile().getPath());
-      for (Path link : all.subList(1, all.size())) {
+      for (Path link : SnapshotFiles.links(latest.getFile().getPath())) {
         files.add(new FileInfo(link, null)); // Ratis computes the MD5 while it sends the file
       }
     } catch (IOException e) {

@@ -93,10 +93,9 @@ public final class SnapshotFiles {
     return snapshot.resolveSibling(snapshot.getFileName() + STREAMS_SUFFIX);
   }
 
-  /** The snapshot's file, then its stream links (what a follower that fell behind is sent). */
-  static List<Path> files(Path snapshot) throws IOException {
+  /** The snapshot's stream links, sorted (a follower that fell behind is sent them after the file). */
+  static List<Path> links(Path snapshot) throws IOException {
     List<Path> files = new ArrayList<>();
-    files.add(snapshot);
     Path links = streamLinks(snapshot);
     if (Files.isDirectory(links)) {
       try (DirectoryStream<Path> ds = Files.newDirectoryStream(links,
@@ -104,7 +103,7 @@ public final class SnapshotFiles {
         ds.forEach(files::add);
       }
     }
-    files.subList(1, files.size()).sort(Comparator.naturalOrder());
+    files.sort(Comparator.naturalOrder());
     return files;
   }
 
@@ -156,12 +155,12 @@ public final class SnapshotFiles {
    * same name there (a file of an entry the log later truncated may hold other bytes).
    */
   private static void relinkStreams(Path snapshot, Path streamsDir) throws IOException {
-    List<Path> files = files(snapshot);
-    if (files.size() == 1) {
+    List<Path> links = links(snapshot);
+    if (links.isEmpty()) {
       return;
     }
     Files.createDirectories(streamsDir);
-    for (Path f : files.subList(1, files.size())) {
+    for (Path f : links) {
       Path target = streamsDir.resolve(f.getFileName());
       Path tmp = streamsDir.resolve(f.getFileName() + ".relink");
       Files.deleteIfExists(tmp);

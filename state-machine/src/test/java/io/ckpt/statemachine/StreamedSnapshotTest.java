@@ -112,7 +112,7 @@ class StreamedSnapshotTest {
     }
     Path link = SnapshotFiles.streamLinks(snapshot).resolve("1.stream");
     assertThat(Files.isSameFile(link, StreamFiles.linkedFile(streams, 1))).as("a link, not a copy").isTrue();
-    assertThat(SnapshotFiles.files(snapshot)).containsExactly(snapshot, link);
+    assertThat(SnapshotFiles.links(snapshot)).containsExactly(link);
 
     // Elsewhere (a follower that was sent the snapshot), with no stream files of its own.
     Path other = root.resolve("b");

@@ -108,11 +108,9 @@ final class StreamRefs {
     byte[] data = new byte[ref.getSize()];
     ByteBuffer dst = ByteBuffer.wrap(data);
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-      while (dst.hasRemaining()) {
-        if (ch.read(dst, ref.getOffset() + dst.position()) < 0) {
-          throw new StoreCorruptException("the stream file " + file + " ends before the chunk it holds at "
-              + ref.getOffset() + " (" + ref.getSize() + " bytes)");
-        }
+      if (!StreamFiles.readFully(ch, dst, ref.getOffset())) {
+        throw new StoreCorruptException("the stream file " + file + " ends before the chunk it holds at "
+            + ref.getOffset() + " (" + ref.getSize() + " bytes)");
       }
     } catch (NoSuchFileException e) {
       throw new StoreCorruptException("the stream file " + file + " holding a stored chunk is missing");

@@ -162,11 +162,9 @@ public final class StreamFiles {
       for (int k = 0; k < run.getChunkCrc32CCount(); k++) {
         long from = (long) k * run.getChunkBytes();
         chunk.clear().limit((int) Math.min(run.getChunkBytes(), run.getSize() - from));
-        while (chunk.hasRemaining() && ch.read(chunk, from + chunk.position()) > 0) {
-          // reads until the chunk is full (the size was checked above)
-        }
+        boolean whole = readFully(ch, chunk, from);
         chunk.flip();
-        if (chunk.remaining() == 0 || Crc32c.of(chunk) != run.getChunkCrc32C(k)) {
+        if (!whole || Crc32c.of(chunk) != run.getChunkCrc32C(k)) {
           throw new MissingStreamException("chunk " + k + " of the stream file " + file + " of log entry " + index
               + " does not match its CRC32C: this node's copy is damaged");
         }
@@ -177,6 +175,22 @@ public final class StreamFiles {
     } catch (IOException e) {
       throw new UncheckedIOException("reading the stream file of log entry " + index + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Reads a stream file's bytes from {@code position} on until {@code dst} has no room left;
+   * false if the file ends first.
+   */
+  public static boolean readFully(FileChannel ch, ByteBuffer dst, long position) throws IOException {
+    long at = position;
+    while (dst.hasRemaining()) {
+      int n = ch.read(dst, at);
+      if (n < 0) {
+        return false;
+      }
+      at += n;
+    }
+    return true;
   }
 
   /** A direct buffer of at least {@code bytes}, reused by the apply thread's checks. */
