@@ -730,6 +730,7 @@ public final class CheckpointStateMachine extends BaseStateMachine {
     snapshotWriter.await();
     snapshotWriter.close();
     watches.close();
+    streams.close();
     recordFlushedLog();
     SegmentStore s = store;
     if (s != null) {

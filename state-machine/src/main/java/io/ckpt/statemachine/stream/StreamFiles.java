@@ -20,6 +20,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentNavigableMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.LongPredicate;
 import java.util.stream.Stream;
 import org.apache.ratis.proto.RaftProtos.LogEntryProto;
@@ -54,10 +58,24 @@ public final class StreamFiles {
   public static final String DIR_NAME = "streams";
   private static final String PART = ".part";
   private static final String LINKED = ".stream";
+  /** Bytes a stream file takes between background forces (see {@link StreamFile}). */
+  static final long WRITE_BEHIND_BYTES = 8L << 20;
   private final Path dir;
   private final int maxChunkBytes;
   private final long maxStreamBytes;
+  private final long writeBehindBytes;
+  /** The node's write-behind thread (started by the first stream). */
+  private final ExecutorService writeBehind = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "ckpt-stream-write-behind");
+    t.setDaemon(true);
+    return t;
+  });
   private final Map<ClientInvocationId, StreamFile> open = new ConcurrentHashMap<>();
+  /**
+   * What this node received of each stream it linked since it started, by log index, until
+   * {@link #verify} checks the entry: the CRCs computed as the bytes arrived.
+   */
+  private final ConcurrentNavigableMap<Long, ReceivedBytes> linked = new ConcurrentSkipListMap<>();
   /** {@link #verify}'s buffer (apply runs on one thread at a time). */
   private ByteBuffer verifyBuffer;
 
@@ -67,9 +85,20 @@ public final class StreamFiles {
    * @param maxStreamBytes the most bytes one stream may carry
    */
   public StreamFiles(Path dir, int maxChunkBytes, long maxStreamBytes) {
+    this(dir, maxChunkBytes, maxStreamBytes, WRITE_BEHIND_BYTES);
+  }
+
+  /** As the public constructor, forcing stream files in the background every {@code writeBehindBytes} (0: never). */
+  StreamFiles(Path dir, int maxChunkBytes, long maxStreamBytes, long writeBehindBytes) {
     this.dir = dir;
     this.maxChunkBytes = maxChunkBytes;
     this.maxStreamBytes = maxStreamBytes;
+    this.writeBehindBytes = writeBehindBytes;
+  }
+
+  /** Stops the write-behind thread (streams still open are no longer forced in the background). */
+  public void close() {
+    writeBehind.shutdownNow();
   }
 
   /** Starts receiving the stream {@code request} opens; fails for a header that is not a streamed run. */
@@ -78,7 +107,8 @@ public final class StreamFiles {
       StreamedChunksEntry header = header(request.getMessage().getContent().asReadOnlyByteBuffer());
       ClientInvocationId id = ClientInvocationId.valueOf(request);
       Files.createDirectories(dir);
-      StreamFile file = StreamFile.create(dir.resolve(partName(id)), header.getChunkBytes(), maxStreamBytes);
+      StreamFile file = StreamFile.create(dir.resolve(partName(id)), header.getChunkBytes(), maxStreamBytes, writeBehind,
+          writeBehindBytes);
       open.put(id, file);
       return CompletableFuture.completedFuture(new Incoming(id, file));
     } catch (IOException | IllegalArgumentException e) {
@@ -124,6 +154,7 @@ public final class StreamFiles {
       r.file.close();
       Files.move(r.file.path(), linkedFile(dir, entry.getIndex()), StandardCopyOption.REPLACE_EXISTING,
           StandardCopyOption.ATOMIC_MOVE);
+      linked.put(entry.getIndex(), r.file.received());
       return CompletableFuture.completedFuture(null);
     } catch (IOException e) {
       LOG.warn("linking {} to log entry {}: {}", r.file, entry.getIndex(), e.toString());
@@ -136,11 +167,26 @@ public final class StreamFiles {
    * the entry's size and chunk CRCs, and makes sure it is named {@code <index>.stream} (the store
    * keeps its chunks by reference under that name from now on).
    *
+   * <p>A stream this node linked since it started, with every byte forced, is checked against the
+   * CRCs it computed as the bytes arrived, without reading the file back (64 MiB read and
+   * checksummed again on every node, on the write's critical path). Bytes that rot on disk
+   * later are caught where every read is: each chunk's CRC is checked by the client that reads
+   * it. After a restart (no such record) the file is read and checked.
+   *
    * @throws MissingStreamException if the file is missing or does not match (this node's copy is
    *     lost or damaged: it must not apply anything else in its place)
    */
   public synchronized void verify(long index, ClientInvocationId id, StreamedChunksEntry run) {
     Path file = linkedFile(dir, index);
+    ReceivedBytes got = linked.remove(index);
+    linked.headMap(index).clear(); // records of entries that were truncated away
+    if (got != null && got.forced() && Files.exists(file)) {
+      if (got.size() != run.getSize() || !got.chunkCrcs().equals(run.getChunkCrc32CList())) {
+        throw new MissingStreamException("this node received " + got.size() + " bytes for the stream of log entry "
+            + index + " that do not match the entry's size (" + run.getSize() + ") and chunk CRC32Cs");
+      }
+      return;
+    }
     try {
       if (!Files.exists(file)) {
         // The rename at link did not survive a crash: the file still has the request's name.

@@ -4,13 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ckpt.client.util.Crc32c;
+import io.ckpt.protocol.LogEntry;
 import io.ckpt.protocol.StreamedChunksEntry;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.ClientInvocationId;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientRequest;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.proto.RaftProtos.LogEntryProto;
+import org.apache.ratis.statemachine.StateMachine.DataStream;
+import org.apache.ratis.thirdparty.com.google.protobuf.ByteString;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -67,6 +76,83 @@ class StreamFilesTest {
     Files.write(StreamFiles.linkedFile(dir, 5), Arrays.copyOf(data, data.length - 1));
     assertThatThrownBy(() -> files.verify(5, id, run)).isInstanceOf(MissingStreamException.class)
         .hasMessageContaining("holds " + (data.length - 1) + " bytes");
+  }
+
+  /** Receives {@code data} as a stream of call {@code call} and links it to log entry {@code index}. */
+  private static ClientInvocationId receive(StreamFiles files, ClientId client, long call, byte[] data, boolean sync,
+      long index) throws Exception {
+    LogEntry header = LogEntry.newBuilder().setStreamedChunks(StreamedChunksEntry.newBuilder().setUploadId("u")
+        .setName("seg").setChunkBytes(CHUNK)).build();
+    RaftClientRequest request = RaftClientRequest.newBuilder().setClientId(client).setServerId(RaftPeerId.valueOf("n1"))
+        .setGroupId(RaftGroupId.randomId()).setCallId(call).setMessage(Message.valueOf(ByteString.copyFrom(header.toByteArray())))
+        .setType(RaftClientRequest.dataStreamRequestType()).build();
+    DataStream stream = files.stream(request).get();
+    for (int from = 0; from < data.length; from += 700) { // packets that do not line up with chunks
+      stream.getDataChannel().write(ByteBuffer.wrap(data, from, Math.min(700, data.length - from)));
+    }
+    if (sync) {
+      stream.getDataChannel().force(false);
+    }
+    files.link(stream, LogEntryProto.newBuilder().setIndex(index).build()).get();
+    return ClientInvocationId.valueOf(request);
+  }
+
+  @Test
+  void aStreamLinkedSinceStartIsCheckedAgainstTheCrcsComputedAsItArrived() throws Exception {
+    StreamFiles files = new StreamFiles(dir, CHUNK, 1 << 20);
+    ClientId client = ClientId.randomId();
+    byte[] data = bytes(4 * CHUNK + 33);
+    ClientInvocationId id = receive(files, client, 3, data, true, 9);
+
+    byte[] other = data.clone();
+    other[2 * CHUNK] ^= 1;
+    assertThatThrownBy(() -> files.verify(9, id, run(other))).isInstanceOf(MissingStreamException.class)
+        .hasMessageContaining("do not match the entry's size");
+
+    ClientInvocationId second = receive(files, client, 4, data, true, 10);
+    files.verify(10, second, run(data));
+    assertThat(Files.readAllBytes(StreamFiles.linkedFile(dir, 10))).isEqualTo(data);
+  }
+
+  @Test
+  void afterARestartOrWithoutAForceTheFileIsReadBack() throws Exception {
+    StreamFiles files = new StreamFiles(dir, CHUNK, 1 << 20);
+    ClientId client = ClientId.randomId();
+    byte[] data = bytes(2 * CHUNK + 5);
+    ClientInvocationId unforced = receive(files, client, 1, data, false, 4);
+    ClientInvocationId forced = receive(files, client, 2, data, true, 5);
+    byte[] damaged = data.clone();
+    damaged[CHUNK + 1] ^= 1;
+    Files.write(StreamFiles.linkedFile(dir, 4), damaged);
+    Files.write(StreamFiles.linkedFile(dir, 5), damaged);
+
+    assertThatThrownBy(() -> files.verify(4, unforced, run(data))).isInstanceOf(MissingStreamException.class)
+        .hasMessageContaining("chunk 1 of the stream file");
+    StreamFiles restarted = new StreamFiles(dir, CHUNK, 1 << 20);
+    assertThatThrownBy(() -> restarted.verify(5, forced, run(data))).isInstanceOf(MissingStreamException.class)
+        .hasMessageContaining("chunk 1 of the stream file");
+  }
+
+  @Test
+  void writeBehindForcesInTheBackgroundButOnlyARequestedForceCounts() throws Exception {
+    StreamFiles files = new StreamFiles(dir, CHUNK, 1 << 20, 1500); // a background force every 1,500 bytes
+    ClientId client = ClientId.randomId();
+    byte[] data = bytes(20 * CHUNK + 7);
+    ClientInvocationId unforced = receive(files, client, 1, data, false, 3);
+    ClientInvocationId forced = receive(files, client, 2, data, true, 4);
+
+    byte[] damaged = data.clone();
+    damaged[7 * CHUNK] ^= 1;
+    Files.write(StreamFiles.linkedFile(dir, 3), damaged);
+    // Not forced on request: its record is not trusted, the file is read (and found damaged).
+    assertThatThrownBy(() -> files.verify(3, unforced, run(data))).isInstanceOf(MissingStreamException.class)
+        .hasMessageContaining("chunk 7 of the stream file");
+    files.verify(4, forced, run(data));
+    assertThat(Files.readAllBytes(StreamFiles.linkedFile(dir, 4))).isEqualTo(data);
+
+    files.close(); // a stream after the write-behind thread stopped still works
+    ClientInvocationId late = receive(files, client, 5, data, true, 6);
+    files.verify(6, late, run(data));
   }
 
   @Test
