@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ckpt.client.CheckpointClient;
 import io.ckpt.client.InvalidRequestException;
+import io.ckpt.client.ProgressListener;
+import io.ckpt.client.PutOptions;
 import io.ckpt.client.ReadOptions;
 import io.ckpt.client.internal.ClientSettings;
 import io.ckpt.client.internal.RaftGroups;
@@ -13,10 +15,15 @@ import io.ckpt.protocol.LogEntry;
 import io.ckpt.protocol.StreamedChunksEntry;
 import io.ckpt.protocol.WriteReply;
 import io.ckpt.statemachine.CkptStoreConfigKeys;
+import java.io.ByteArrayInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
@@ -122,6 +129,43 @@ class StreamUploadTest {
       Awaitility.await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() ->
           assertThat(c.get("stream/installed", ReadOptions.latest().stale().fromNode(victim)).data()).isEqualTo(v));
       assertThat(streamFiles(cluster, victim)).as("stream files of %s", victim).hasSize(2);
+    }
+  }
+
+  /**
+   * Packets are up to {@code Uploader.STREAM_PACKET_BYTES} (32 of these chunks) and never cross
+   * a stream (48 chunks here): inputs that end exactly on a packet, on a stream, one byte past
+   * two streams, and an input that trickles in 1,000 bytes per read.
+   */
+  @Test
+  void packetAndStreamBoundariesFollowTheInput() throws Exception {
+    try (MiniCluster cluster = MiniCluster.builder().nodes(3).streams(true).start()) {
+      cluster.awaitLeader(Duration.ofSeconds(30));
+      CheckpointClient c = cluster.client(b -> b.chunkSize(CHUNK).streamBytes(48 * CHUNK));
+      Map<String, byte[]> written = new LinkedHashMap<>();
+      written.put("edge/one-packet", WriteReadTest.bytes(32 * CHUNK, 1));
+      written.put("edge/one-stream", WriteReadTest.bytes(48 * CHUNK, 2));
+      written.put("edge/two-streams-and-a-byte", WriteReadTest.bytes(96 * CHUNK + 1, 3));
+      for (Map.Entry<String, byte[]> e : written.entrySet()) {
+        assertThat(c.put(e.getKey(), e.getValue()).size()).isEqualTo(e.getValue().length);
+      }
+      byte[] trickled = WriteReadTest.bytes(40 * CHUNK + 7, 4);
+      InputStream slow = new FilterInputStream(new ByteArrayInputStream(trickled)) {
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+          return super.read(b, off, Math.min(len, 1000));
+        }
+      };
+      c.put("edge/trickled", slow, PutOptions.defaults(), trickled.length, ProgressListener.NONE);
+      written.put("edge/trickled", trickled);
+      for (String id : cluster.runningIds()) {
+        // 1 + 1 + 3 + 1 streams, each kept as <index>.stream.
+        assertThat(streamFiles(cluster, id)).as("stream files of %s", id).hasSize(6);
+        for (Map.Entry<String, byte[]> e : written.entrySet()) {
+          Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+              assertThat(c.get(e.getKey(), ReadOptions.latest().stale().fromNode(id)).data()).isEqualTo(e.getValue()));
+        }
+      }
     }
   }
 
