@@ -114,7 +114,17 @@ public final class CheckpointStateMachine extends BaseStateMachine {
     this.diskReserveBytes = diskReserveBytes;
     this.settings = settings;
     this.snapshotTrigger = new SnapshotTrigger(snapshotTriggerBytes);
-    this.streams = new StreamFiles(storeDir.resolveSibling(StreamFiles.DIR_NAME), settings.maxChunkBytes(), MAX_STREAM_BYTES);
+    this.streams = new StreamFiles(storeDir.resolveSibling(StreamFiles.DIR_NAME), settings.maxChunkBytes(), MAX_STREAM_BYTES,
+        this::claimStreamSpace);
+  }
+
+  /** Refuses stream bytes the disk cannot spare (see {@link DiskGuard#admitStream}); unchecked before start. */
+  private void claimStreamSpace(long bytes) throws IOException {
+    DiskGuard g = diskGuard;
+    RaftServer s = server;
+    if (g != null && s != null) {
+      g.admitStream(s.getId().toString(), bytes);
+    }
   }
 
   /** This node's streamed chunks (for tests). */

@@ -105,6 +105,19 @@ final class DiskGuard {
     }
   }
 
+  /**
+   * Refuses {@code bytes} more of a stream when they would leave less than the reserve free
+   * (streams arrive before their entry, so they are checked as they are written).
+   */
+  void admitStream(String nodeId, long bytes) throws IOException {
+    long free = freeBytes();
+    if (free - bytes < reserveBytes) {
+      throw new IOException("node " + nodeId + " is low on disk space: " + mib(free) + " free in " + fullestDir()
+          + ", a stream's next " + mib(bytes) + " would leave less than the " + mib(reserveBytes) + " kept in reserve"
+          + " (ckpt.store.disk.reserve); free some space, and streams are accepted again");
+    }
+  }
+
   /** Whether {@code failure} (from apply or a file write) is this node running out of space. */
   boolean outOfSpace(Throwable failure, long volumeBytes) {
     for (Throwable c = failure; c != null; c = c.getCause()) {

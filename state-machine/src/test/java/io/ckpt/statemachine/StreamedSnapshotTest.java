@@ -158,7 +158,7 @@ class StreamedSnapshotTest {
   @Test
   void aStreamFileTheStoreNamesIsNotPurgedEvenWhenCovered() throws Exception {
     Path streams = root.resolve(StreamFiles.DIR_NAME);
-    StreamFiles files = new StreamFiles(streams, CHUNK, 1 << 20);
+    StreamFiles files = new StreamFiles(streams, CHUNK, 1 << 20, StreamFiles.Space.UNCHECKED);
     try (SegmentStore store = SegmentStore.open(root.resolve("store"), SETTINGS)) {
       for (int i = 1; i <= 4; i++) { // retention keeps 3 versions: the first one's file is freed
         byte[] data = bytes(CHUNK, i);

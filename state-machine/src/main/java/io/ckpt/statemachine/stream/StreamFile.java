@@ -33,6 +33,7 @@ final class StreamFile implements DataChannel {
   private final long maxBytes;
   private final List<Integer> chunkCrcs = new ArrayList<>();
   private final CRC32C current = new CRC32C();
+  private final StreamFiles.Space space;
   private final Executor writeBehind;
   private final long writeBehindBytes;
   private long written;
@@ -41,9 +42,10 @@ final class StreamFile implements DataChannel {
   private long writeBehindFrom;
   private boolean writeBehindRunning;
 
-  private StreamFile(Path file, FileChannel channel, int chunkBytes, long maxBytes, Executor writeBehind,
-      long writeBehindBytes) {
+  private StreamFile(Path file, FileChannel channel, int chunkBytes, long maxBytes, StreamFiles.Space space,
+      Executor writeBehind, long writeBehindBytes) {
     this.file = file;
+    this.space = space;
     this.channel = channel;
     this.chunkBytes = chunkBytes;
     this.maxBytes = maxBytes;
@@ -54,13 +56,14 @@ final class StreamFile implements DataChannel {
   /**
    * Creates {@code file}, replacing a leftover of the same name.
    *
+   * @param space asked before every write
    * @param writeBehind runs the background forces
    * @param writeBehindBytes bytes written between background forces; 0: none
    */
-  static StreamFile create(Path file, int chunkBytes, long maxBytes, Executor writeBehind, long writeBehindBytes)
-      throws IOException {
+  static StreamFile create(Path file, int chunkBytes, long maxBytes, StreamFiles.Space space, Executor writeBehind,
+      long writeBehindBytes) throws IOException {
     return new StreamFile(file, FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-        StandardOpenOption.WRITE), chunkBytes, maxBytes, writeBehind, writeBehindBytes);
+        StandardOpenOption.WRITE), chunkBytes, maxBytes, space, writeBehind, writeBehindBytes);
   }
 
   Path path() {
@@ -72,6 +75,7 @@ final class StreamFile implements DataChannel {
     if (written + src.remaining() > maxBytes) {
       throw new IOException("stream " + file.getFileName() + " exceeds its limit of " + maxBytes + " bytes");
     }
+    space.claim(src.remaining());
     ByteBuffer crcView = src.duplicate();
     int n = 0;
     while (src.hasRemaining()) {

@@ -63,6 +63,7 @@ public final class StreamFiles {
   private final Path dir;
   private final int maxChunkBytes;
   private final long maxStreamBytes;
+  private final Space space;
   private final long writeBehindBytes;
   /** The node's write-behind thread (started by the first stream). */
   private final ExecutorService writeBehind = Executors.newSingleThreadExecutor(r -> {
@@ -83,22 +84,42 @@ public final class StreamFiles {
    * @param dir where the files go (created when the first stream arrives)
    * @param maxChunkBytes the largest chunk a stream's header may ask for
    * @param maxStreamBytes the most bytes one stream may carry
+   * @param space asked before each packet is written
    */
-  public StreamFiles(Path dir, int maxChunkBytes, long maxStreamBytes) {
-    this(dir, maxChunkBytes, maxStreamBytes, WRITE_BEHIND_BYTES);
+  public StreamFiles(Path dir, int maxChunkBytes, long maxStreamBytes, Space space) {
+    this(dir, maxChunkBytes, maxStreamBytes, space, WRITE_BEHIND_BYTES);
   }
 
   /** As the public constructor, forcing stream files in the background every {@code writeBehindBytes} (0: never). */
-  StreamFiles(Path dir, int maxChunkBytes, long maxStreamBytes, long writeBehindBytes) {
+  StreamFiles(Path dir, int maxChunkBytes, long maxStreamBytes, Space space, long writeBehindBytes) {
     this.dir = dir;
     this.maxChunkBytes = maxChunkBytes;
     this.maxStreamBytes = maxStreamBytes;
+    this.space = space;
     this.writeBehindBytes = writeBehindBytes;
   }
 
-  /** Stops the write-behind thread (streams still open are no longer forced in the background). */
+  /**
+   * Whether the disk can take more stream bytes: a stream arrives before its log entry exists,
+   * so it is checked packet by packet instead of at admission, and refused (the stream fails,
+   * the client's put with it) before it eats the space the node keeps for its log.
+   */
+  @FunctionalInterface
+  public interface Space {
+    /** No check: the disk is assumed to have room. */
+    Space UNCHECKED = bytes -> { };
+
+    /** Throws if {@code bytes} more would leave the disk too full. */
+    void claim(long bytes) throws IOException;
+  }
+
+  /**
+   * Stops the write-behind thread once its queued forces are done (not interrupted: an
+   * interrupt in a force would close the file's channel); streams still open are no longer
+   * forced in the background.
+   */
   public void close() {
-    writeBehind.shutdownNow();
+    writeBehind.shutdown();
   }
 
   /** Starts receiving the stream {@code request} opens; fails for a header that is not a streamed run. */
@@ -107,8 +128,8 @@ public final class StreamFiles {
       StreamedChunksEntry header = header(request.getMessage().getContent().asReadOnlyByteBuffer());
       ClientInvocationId id = ClientInvocationId.valueOf(request);
       Files.createDirectories(dir);
-      StreamFile file = StreamFile.create(dir.resolve(partName(id)), header.getChunkBytes(), maxStreamBytes, writeBehind,
-          writeBehindBytes);
+      StreamFile file = StreamFile.create(dir.resolve(partName(id)), header.getChunkBytes(), maxStreamBytes, space,
+          writeBehind, writeBehindBytes);
       open.put(id, file);
       return CompletableFuture.completedFuture(new Incoming(id, file));
     } catch (IOException | IllegalArgumentException e) {

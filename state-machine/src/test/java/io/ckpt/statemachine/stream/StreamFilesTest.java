@@ -6,11 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.ckpt.client.util.Crc32c;
 import io.ckpt.protocol.LogEntry;
 import io.ckpt.protocol.StreamedChunksEntry;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.ClientInvocationId;
 import org.apache.ratis.protocol.Message;
@@ -46,7 +48,7 @@ class StreamFilesTest {
 
   @Test
   void anIntactFileIsAcceptedAndAFileLeftUnderItsRequestNameIsRenamed() throws Exception {
-    StreamFiles files = new StreamFiles(dir, CHUNK, 1 << 20);
+    StreamFiles files = new StreamFiles(dir, CHUNK, 1 << 20, StreamFiles.Space.UNCHECKED);
     ClientInvocationId id = ClientInvocationId.valueOf(ClientId.randomId(), 7);
     byte[] data = bytes(3 * CHUNK + 10);
     Files.write(dir.resolve(id.getClientId() + "-7.part"), data); // the rename at link did not survive a crash
@@ -59,7 +61,7 @@ class StreamFilesTest {
 
   @Test
   void aDamagedShortOrMissingFileIsRefused() throws Exception {
-    StreamFiles files = new StreamFiles(dir, CHUNK, 1 << 20);
+    StreamFiles files = new StreamFiles(dir, CHUNK, 1 << 20, StreamFiles.Space.UNCHECKED);
     ClientInvocationId id = ClientInvocationId.valueOf(ClientId.randomId(), 1);
     byte[] data = bytes(2 * CHUNK + 1);
     StreamedChunksEntry run = run(data);
@@ -99,7 +101,7 @@ class StreamFilesTest {
 
   @Test
   void aStreamLinkedSinceStartIsCheckedAgainstTheCrcsComputedAsItArrived() throws Exception {
-    StreamFiles files = new StreamFiles(dir, CHUNK, 1 << 20);
+    StreamFiles files = new StreamFiles(dir, CHUNK, 1 << 20, StreamFiles.Space.UNCHECKED);
     ClientId client = ClientId.randomId();
     byte[] data = bytes(4 * CHUNK + 33);
     ClientInvocationId id = receive(files, client, 3, data, true, 9);
@@ -116,7 +118,7 @@ class StreamFilesTest {
 
   @Test
   void afterARestartOrWithoutAForceTheFileIsReadBack() throws Exception {
-    StreamFiles files = new StreamFiles(dir, CHUNK, 1 << 20);
+    StreamFiles files = new StreamFiles(dir, CHUNK, 1 << 20, StreamFiles.Space.UNCHECKED);
     ClientId client = ClientId.randomId();
     byte[] data = bytes(2 * CHUNK + 5);
     ClientInvocationId unforced = receive(files, client, 1, data, false, 4);
@@ -128,14 +130,14 @@ class StreamFilesTest {
 
     assertThatThrownBy(() -> files.verify(4, unforced, run(data))).isInstanceOf(MissingStreamException.class)
         .hasMessageContaining("chunk 1 of the stream file");
-    StreamFiles restarted = new StreamFiles(dir, CHUNK, 1 << 20);
+    StreamFiles restarted = new StreamFiles(dir, CHUNK, 1 << 20, StreamFiles.Space.UNCHECKED);
     assertThatThrownBy(() -> restarted.verify(5, forced, run(data))).isInstanceOf(MissingStreamException.class)
         .hasMessageContaining("chunk 1 of the stream file");
   }
 
   @Test
   void writeBehindForcesInTheBackgroundButOnlyARequestedForceCounts() throws Exception {
-    StreamFiles files = new StreamFiles(dir, CHUNK, 1 << 20, 1500); // a background force every 1,500 bytes
+    StreamFiles files = new StreamFiles(dir, CHUNK, 1 << 20, StreamFiles.Space.UNCHECKED, 1500); // a background force every 1,500 bytes
     ClientId client = ClientId.randomId();
     byte[] data = bytes(20 * CHUNK + 7);
     ClientInvocationId unforced = receive(files, client, 1, data, false, 3);
@@ -153,6 +155,25 @@ class StreamFilesTest {
     files.close(); // a stream after the write-behind thread stopped still works
     ClientInvocationId late = receive(files, client, 5, data, true, 6);
     files.verify(6, late, run(data));
+  }
+
+  @Test
+  void aStreamTheDiskCannotSpareFailsBeforeItsBytesAreWritten() throws Exception {
+    AtomicLong room = new AtomicLong(2 * CHUNK);
+    StreamFiles files = new StreamFiles(dir, CHUNK, 1 << 20, bytes -> {
+      if (room.addAndGet(-bytes) < 0) {
+        throw new IOException("node n1 is low on disk space");
+      }
+    });
+    ClientId client = ClientId.randomId();
+    assertThatThrownBy(() -> receive(files, client, 1, bytes(3 * CHUNK), true, 2)).isInstanceOf(IOException.class)
+        .hasMessageContaining("low on disk space");
+    Path part = dir.resolve(client + "-1.part");
+    assertThat(Files.size(part)).as("the packets that fit, none after").isEqualTo(1400);
+
+    room.set(Long.MAX_VALUE / 2); // space returned
+    ClientInvocationId id = receive(files, client, 3, bytes(3 * CHUNK), true, 4);
+    files.verify(4, id, run(bytes(3 * CHUNK)));
   }
 
   @Test
