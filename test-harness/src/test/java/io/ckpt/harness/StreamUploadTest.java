@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.ckpt.client.CheckpointClient;
+import io.ckpt.client.CheckpointException;
 import io.ckpt.client.InvalidRequestException;
 import io.ckpt.client.ProgressListener;
 import io.ckpt.client.PutOptions;
@@ -165,6 +166,33 @@ class StreamUploadTest {
           Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
               assertThat(c.get(e.getKey(), ReadOptions.latest().stale().fromNode(id)).data()).isEqualTo(e.getValue()));
         }
+      }
+    }
+  }
+
+  /** An input that fails in the middle of a stream fails the put and publishes nothing. */
+  @Test
+  void aPutWhoseInputFailsMidStreamLeavesNothingBehind() throws Exception {
+    try (MiniCluster cluster = MiniCluster.builder().nodes(3).streams(true).start()) {
+      cluster.awaitLeader(Duration.ofSeconds(30));
+      CheckpointClient c = client(cluster);
+      byte[] data = WriteReadTest.bytes(SIZE, 5);
+      InputStream failing = new FilterInputStream(new ByteArrayInputStream(data, 0, 5 * CHUNK)) {
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+          int n = super.read(b, off, len);
+          if (n < 0) {
+            throw new IOException("disk of the caller went away");
+          }
+          return n;
+        }
+      };
+      assertThatThrownBy(() -> c.put("stream/broken", failing, PutOptions.defaults(), SIZE, ProgressListener.NONE))
+          .isInstanceOf(CheckpointException.class).hasMessageContaining("disk of the caller went away");
+      assertThat(c.put("stream/broken", data).version()).as("nothing was published before").isEqualTo(1);
+      for (String id : cluster.runningIds()) {
+        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+            assertThat(c.get("stream/broken", ReadOptions.latest().stale().fromNode(id)).data()).isEqualTo(data));
       }
     }
   }

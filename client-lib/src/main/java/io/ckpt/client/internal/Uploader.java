@@ -183,37 +183,46 @@ public final class Uploader {
         List<CompletableFuture<DataStreamReply>> packets = new ArrayList<>();
         int inStream = 0;
         boolean last;
-        do {
-          byte[] packet = new byte[Math.min(packetChunks, streamChunks - inStream) * chunkSize];
-          final int len = read(in, packet);
-          whole.update(packet, 0, len);
-          int chunks = (len + chunkSize - 1) / chunkSize;
-          inStream += chunks;
-          index += chunks;
-          more = len == packet.length && !atEnd(in);
-          last = !more || inStream == streamChunks;
-          acquire(streamWindow, len, deadline, name);
-          ByteBuffer bytes = ByteBuffer.wrap(packet, 0, len);
-          CompletableFuture<DataStreamReply> f = (last
-              ? out.writeAsync(bytes, StandardWriteOption.SYNC, StandardWriteOption.CLOSE) : out.writeAsync(bytes))
-              .whenComplete((r, t) -> {
-                streamWindow.release(len);
-                if (t != null || !r.isSuccess() || r.getBytesWritten() != len) {
-                  failure.compareAndSet(null, t != null ? t : new UnavailableException("a node did not take "
-                      + len + " streamed bytes of " + name));
-                } else {
-                  progress.onProgress(acked.addAndGet(len), totalHint);
-                }
-              });
-          packets.add(f);
-          packets.removeIf(CompletableFuture::isDone);
-          sent += len;
-        } while (!last && failure.get() == null);
+        boolean closeSent = false;
+        try {
+          do {
+            byte[] packet = new byte[Math.min(packetChunks, streamChunks - inStream) * chunkSize];
+            final int len = read(in, packet);
+            whole.update(packet, 0, len);
+            int chunks = (len + chunkSize - 1) / chunkSize;
+            inStream += chunks;
+            index += chunks;
+            more = len == packet.length && !atEnd(in);
+            last = !more || inStream == streamChunks;
+            acquire(streamWindow, len, deadline, name);
+            ByteBuffer bytes = ByteBuffer.wrap(packet, 0, len);
+            CompletableFuture<DataStreamReply> f = (last
+                ? out.writeAsync(bytes, StandardWriteOption.SYNC, StandardWriteOption.CLOSE) : out.writeAsync(bytes))
+                .whenComplete((r, t) -> {
+                  streamWindow.release(len);
+                  if (t != null || !r.isSuccess() || r.getBytesWritten() != len) {
+                    failure.compareAndSet(null, t != null ? t : new UnavailableException("a node did not take "
+                        + len + " streamed bytes of " + name));
+                  } else {
+                    progress.onProgress(acked.addAndGet(len), totalHint);
+                  }
+                });
+            closeSent = last;
+            packets.add(f);
+            packets.removeIf(CompletableFuture::isDone);
+            sent += len;
+          } while (!last && failure.get() == null);
+        } catch (RuntimeException e) {
+          if (!closeSent) {
+            out.closeAsync(); // the nodes drop the half-sent stream: its unforced bytes get no entry
+          }
+          throw e;
+        }
         for (CompletableFuture<DataStreamReply> f : packets) {
           transport.await(f.exceptionally(t -> null), deadline, "put " + name);
         }
         if (failure.get() != null) {
-          if (!last) {
+          if (!closeSent) {
             out.closeAsync();
           }
           throw Replies.toException(failure.get(), "put " + name);

@@ -31,6 +31,11 @@ class StreamFilesTest {
 
   @TempDir Path dir;
 
+  /** This test's stream files, without a disk check. */
+  private StreamFiles files() {
+    return new StreamFiles(dir, CHUNK, 1 << 20, StreamFiles.Space.UNCHECKED);
+  }
+
   private static StreamedChunksEntry run(byte[] data) {
     StreamedChunksEntry.Builder run = StreamedChunksEntry.newBuilder().setUploadId("u").setName("seg")
         .setChunkBytes(CHUNK).setSize(data.length);
@@ -48,7 +53,7 @@ class StreamFilesTest {
 
   @Test
   void anIntactFileIsAcceptedAndAFileLeftUnderItsRequestNameIsRenamed() throws Exception {
-    StreamFiles files = new StreamFiles(dir, CHUNK, 1 << 20, StreamFiles.Space.UNCHECKED);
+    StreamFiles files = files();
     ClientInvocationId id = ClientInvocationId.valueOf(ClientId.randomId(), 7);
     byte[] data = bytes(3 * CHUNK + 10);
     Files.write(dir.resolve(id.getClientId() + "-7.part"), data); // the rename at link did not survive a crash
@@ -61,7 +66,7 @@ class StreamFilesTest {
 
   @Test
   void aDamagedShortOrMissingFileIsRefused() throws Exception {
-    StreamFiles files = new StreamFiles(dir, CHUNK, 1 << 20, StreamFiles.Space.UNCHECKED);
+    StreamFiles files = files();
     ClientInvocationId id = ClientInvocationId.valueOf(ClientId.randomId(), 1);
     byte[] data = bytes(2 * CHUNK + 1);
     StreamedChunksEntry run = run(data);
@@ -101,7 +106,7 @@ class StreamFilesTest {
 
   @Test
   void aStreamLinkedSinceStartIsCheckedAgainstTheCrcsComputedAsItArrived() throws Exception {
-    StreamFiles files = new StreamFiles(dir, CHUNK, 1 << 20, StreamFiles.Space.UNCHECKED);
+    StreamFiles files = files();
     ClientId client = ClientId.randomId();
     byte[] data = bytes(4 * CHUNK + 33);
     ClientInvocationId id = receive(files, client, 3, data, true, 9);
@@ -118,7 +123,7 @@ class StreamFilesTest {
 
   @Test
   void afterARestartOrWithoutAForceTheFileIsReadBack() throws Exception {
-    StreamFiles files = new StreamFiles(dir, CHUNK, 1 << 20, StreamFiles.Space.UNCHECKED);
+    StreamFiles files = files();
     ClientId client = ClientId.randomId();
     byte[] data = bytes(2 * CHUNK + 5);
     ClientInvocationId unforced = receive(files, client, 1, data, false, 4);
@@ -130,14 +135,15 @@ class StreamFilesTest {
 
     assertThatThrownBy(() -> files.verify(4, unforced, run(data))).isInstanceOf(MissingStreamException.class)
         .hasMessageContaining("chunk 1 of the stream file");
-    StreamFiles restarted = new StreamFiles(dir, CHUNK, 1 << 20, StreamFiles.Space.UNCHECKED);
+    StreamFiles restarted = files();
     assertThatThrownBy(() -> restarted.verify(5, forced, run(data))).isInstanceOf(MissingStreamException.class)
         .hasMessageContaining("chunk 1 of the stream file");
   }
 
   @Test
   void writeBehindForcesInTheBackgroundButOnlyARequestedForceCounts() throws Exception {
-    StreamFiles files = new StreamFiles(dir, CHUNK, 1 << 20, StreamFiles.Space.UNCHECKED, 1500); // a background force every 1,500 bytes
+    // A background force every 1,500 bytes.
+    StreamFiles files = new StreamFiles(dir, CHUNK, 1 << 20, StreamFiles.Space.UNCHECKED, 1500);
     ClientId client = ClientId.randomId();
     byte[] data = bytes(20 * CHUNK + 7);
     ClientInvocationId unforced = receive(files, client, 1, data, false, 3);
