@@ -144,8 +144,9 @@ final class Runner {
    * Runs the target before its cells, not recorded: the {@linkplain #warmUpCell warm-up cell},
    * for at least {@code --target-warmup} and then on, in rounds of {@link #SETTLE_ROUND} (or of
    * {@code --target-warmup}, if shorter), until the JIT compilers of the target's JVMs and this
-   * one used under {@link CompilerCpu#SETTLED} of a core over a round, for at most {@link #MAX_WARMUP_FACTOR} times {@code --target-warmup}. A JVM's
-   * JIT needs minutes on a loaded 2-core machine before three server JVMs reach steady state
+   * one used under {@link CompilerCpu#SETTLED} of a core over a round, for at most
+   * {@link #MAX_WARMUP_FACTOR} times {@code --target-warmup}. A JVM's JIT needs minutes on a
+   * loaded 2-core machine before three server JVMs reach steady state
    * (ckpt 1 KiB × 64 in 3 processes: 492 ops/s after 10 s, 2,330 after 60 s, 4,899 after 120 s;
    * see {@link CompilerCpu}); production nodes run for days, so cells measure the warm state.
    * etcd (Go) gets the same warm-up, and settles at once.
