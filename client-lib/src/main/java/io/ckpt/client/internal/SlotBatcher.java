@@ -13,7 +13,8 @@ import java.util.concurrent.RejectedExecutionException;
  * once (an idle client adds no latency), calls arriving while every slot is busy queue, and the
  * next free slot takes what {@link #take} picks from the queue as one request. Replies are
  * delivered, and the next batch is sent, on this batcher's own thread: never on Ratis's
- * completion threads, where sending can deadlock on a client's window lock.
+ * completion threads, where sending can deadlock on a client's window lock. A request's slot is
+ * freed only once its replies are delivered, so the calls its callers make next share a request.
  *
  * @param <P> a queued call
  * @param <R> the reply to one request
@@ -92,13 +93,19 @@ abstract class SlotBatcher<P, R> {
       sent = CompletableFuture.failedFuture(e);
     }
     sent.whenCompleteAsync((reply, failure) -> {
-      List<P> next;
-      synchronized (this) {
-        outstanding--;
-        next = closed ? null : nextBatch();
+      // Deliver before the slot is freed: callers woken by a reply usually call again at once,
+      // and those that do meanwhile join the next request instead of finding the slot free and
+      // taking it alone (a whole Raft round for one call).
+      try {
+        deliver(batch, reply, failure);
+      } finally {
+        List<P> next;
+        synchronized (this) {
+          outstanding--;
+          next = closed ? null : nextBatch();
+        }
+        dispatch(next);
       }
-      dispatch(next);
-      deliver(batch, reply, failure);
     }, this::runOnSender);
   }
 
