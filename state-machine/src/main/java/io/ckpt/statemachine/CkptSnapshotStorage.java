@@ -70,6 +70,7 @@ final class CkptSnapshotStorage extends SimpleStateMachineStorage {
       return updateLatestSnapshot(new SingleFileSnapshotInfo(info, newest.termIndex()));
     } catch (IOException e) {
       LOG.warn("cannot read the snapshots in {}: {}", dir, e.toString());
+      noneOnDisk = false; // not known: the next call looks again
       return null;
     }
   }
