@@ -22,6 +22,7 @@ import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -141,59 +142,90 @@ final class Runner {
   }
 
   /**
-   * Runs the target before its cells, not recorded: the {@linkplain #warmUpCell warm-up cell},
-   * for at least {@code --target-warmup} and then on, in rounds of {@link #SETTLE_ROUND} (or of
-   * {@code --target-warmup}, if shorter), until the JIT compilers of the target's JVMs and this
-   * one used under {@link CompilerCpu#SETTLED} of a core over a round, for at most
-   * {@link #MAX_WARMUP_FACTOR} times {@code --target-warmup}. A JVM's JIT needs minutes on a
-   * loaded 2-core machine before three server JVMs reach steady state
+   * Runs the target before its cells, not recorded: the {@linkplain #warmUpCells warm-up cells}
+   * in turn, for at least {@code --target-warmup} and then on, in rounds of {@link #SETTLE_ROUND}
+   * per cell (or of {@code --target-warmup}, if shorter), until the JIT compilers of the target's
+   * JVMs and this one used under {@link CompilerCpu#SETTLED} of a core in every cell of a round,
+   * for at most {@link #MAX_WARMUP_FACTOR} times {@code --target-warmup}. A JVM's JIT needs
+   * minutes on a loaded 2-core machine before three server JVMs reach steady state
    * (ckpt 1 KiB × 64 in 3 processes: 492 ops/s after 10 s, 2,330 after 60 s, 4,899 after 120 s;
-   * see {@link CompilerCpu}); production nodes run for days, so cells measure the warm state.
+   * see {@link CompilerCpu}), and each concurrency takes paths of its own (lone puts, batches of
+   * a few, batches of dozens); production nodes run for days, so cells measure the warm state.
    * etcd (Go) gets the same warm-up, and settles at once.
    */
   private void warmUp(BenchTarget target, Preload preload, Layout layout) throws InterruptedException {
     if (plan.targetWarmup().isZero()) {
       return;
     }
-    Cell cell = warmUpCell(plan.sizes(), target.system(), layout, target.supports(Operation.READ_LINEARIZABLE));
-    byte[] payload = payload(cell.size());
-    try {
-      preload.prepare(cell, payload);
-    } catch (Exception e) {
-      say("[%s] warm-up could not write its values: %s", cell.label(), LoadClient.message(e));
-      return;
+    List<Cell> cells = warmUpCells(plan.sizes(), plan.clients(), target.system(), layout,
+        target.supports(Operation.READ_LINEARIZABLE));
+    List<byte[]> payloads = new ArrayList<>();
+    for (Cell cell : cells) {
+      byte[] payload = payload(cell.size());
+      try {
+        preload.prepare(cell, payload);
+      } catch (Exception e) {
+        say("[%s] warm-up could not write its values: %s", cell.label(), LoadClient.message(e));
+        return;
+      }
+      payloads.add(payload);
     }
+    String label = target.system() + "/" + Cell.layoutName(layout);
+    String shapes = cells.stream().map(c -> c.workload().id() + " " + Sizes.format(c.size()) + " × " + c.clients())
+        .collect(Collectors.joining(", "));
     Duration least = plan.targetWarmup();
     Duration most = least.multipliedBy(MAX_WARMUP_FACTOR);
-    say("[%s] target warm-up (JIT): %s, then until the compilers are nearly idle (at most %s), not recorded...",
-        cell.label(), Durations.format(least), Durations.format(most));
+    say("[%s] target warm-up (JIT) on %s in turn: %s, then until the compilers are nearly idle (at most %s), not"
+        + " recorded...", label, shapes, Durations.format(least), Durations.format(most));
     Duration round = least.compareTo(SETTLE_ROUND) < 0 ? least : SETTLE_ROUND;
     long t0 = System.nanoTime();
-    if (least.compareTo(round) > 0) {
-      CellRun.load(target, cell, payload, least.minus(round), run.id(), pass);
+    Duration first = least.minus(round.multipliedBy(cells.size()));
+    if (!first.isNegative() && !first.isZero()) {
+      loadEach(target, cells, payloads, first.dividedBy(cells.size()));
     }
     double share;
     do {
-      share = CellRun.load(target, cell, payload, round, run.id(), pass);
+      share = loadEach(target, cells, payloads, round);
     } while (share >= CompilerCpu.SETTLED && System.nanoTime() - t0 < most.toNanos());
-    say("[%s] warmed up for %s; the JIT compilers used %s of a core over its last %s", cell.label(),
+    say("[%s] warmed up for %s; the JIT compilers used at most %s of a core in each cell's last %s", label,
         Durations.format(Duration.ofSeconds((System.nanoTime() - t0) / 1_000_000_000L)),
         Double.isNaN(share) ? "an unknown share" : String.format(Locale.ROOT, "%.0f %%", share * 100),
         Durations.format(round));
   }
 
+  /** Loads each cell in turn for {@code each}; the highest JIT share of a core among them (NaN if unknown). */
+  private double loadEach(BenchTarget target, List<Cell> cells, List<byte[]> payloads, Duration each)
+      throws InterruptedException {
+    double highest = Double.NaN;
+    for (int i = 0; i < cells.size(); i++) {
+      double share = CellRun.load(target, cells.get(i), payloads.get(i), each, run.id(), pass);
+      if (!Double.isNaN(share) && (Double.isNaN(highest) || share > highest)) {
+        highest = share;
+      }
+    }
+    return highest;
+  }
+
   /**
-   * What a target warms up with: small writes (and linearizable reads where it can) from 16
-   * clients; but when every size the plan measures is {@link #LARGE_WARMUP_BYTES} or more, writes
-   * of the smallest of them from one client, so that the JIT has compiled the large-write path
-   * (chunked uploads, streams) that the cells measure, not only the small one.
+   * What a target warms up with: small writes from each number of clients the plan measures
+   * (a lone put, batches of a few and of dozens take different paths), after linearizable reads
+   * mixed with writes from 16 clients where the target can read; but when every size the plan
+   * measures is {@link #LARGE_WARMUP_BYTES} or more, writes of the smallest of them from one
+   * client, so that the JIT has compiled the large-write path (chunked uploads, streams) that the
+   * cells measure, not only the small one.
    */
-  static Cell warmUpCell(List<Long> sizes, String system, Layout layout, boolean linearizableReads) {
+  static List<Cell> warmUpCells(List<Long> sizes, List<Integer> clients, String system, Layout layout,
+      boolean linearizableReads) {
     long smallest = sizes.stream().mapToLong(Long::longValue).min().orElseThrow();
     if (smallest >= LARGE_WARMUP_BYTES) {
-      return new Cell(system, layout, Workload.WRITE, smallest, 1);
+      return List.of(new Cell(system, layout, Workload.WRITE, smallest, 1));
     }
-    return new Cell(system, layout, linearizableReads ? Workload.MIXED : Workload.WRITE, 1024, 16);
+    List<Cell> cells = new ArrayList<>();
+    if (linearizableReads) {
+      cells.add(new Cell(system, layout, Workload.MIXED, 1024, 16));
+    }
+    clients.stream().distinct().sorted().forEach(c -> cells.add(new Cell(system, layout, Workload.WRITE, 1024, c)));
+    return cells;
   }
 
   private void runCell(BenchTarget target, Preload preload, Cell cell) throws InterruptedException {

@@ -91,8 +91,10 @@ class BenchCommandTest {
     assertThat(out.toString(StandardCharsets.UTF_8)).contains("benchmarks.md", "write.png", "takeover.png");
     assertThat(err()).contains("[ckpt/jvm write 1 KiB × 4]").doesNotContain("Exception");
     // The target warm-up reports how long it ran (2 s, or on to 6 s while the JIT is busy) and what the compilers used.
-    assertThat(err()).containsPattern("\\[ckpt/jvm mixed 1 KiB × 16\\] warmed up for \\d+s; the JIT compilers used \\d+ % "
-        + "of a core over its last 2s");
+    assertThat(err()).contains("[ckpt/jvm] target warm-up (JIT) on mixed 1 KiB × 16, write 1 KiB × 1, write 1 KiB × 4 in"
+        + " turn: 2s")
+        .containsPattern("\\[ckpt/jvm\\] warmed up for \\d+s; the JIT compilers used at most \\d+ % of a core in each"
+            + " cell's last 2s");
     try (var left = Files.list(tmp.resolve("work"))) {
       assertThat(left).as("the cluster's directory is removed").isEmpty();
     }

@@ -8,19 +8,27 @@ import io.ckpt.harness.bench.systems.Layout;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** A target warms up on the path its cells measure: small writes, or large ones when only those are measured. */
+/** A target warms up on the paths its cells measure: small writes at each concurrency, or large writes when only those are measured. */
 class RunnerWarmUpTest {
   @Test
-  void smallOrMixedSizesWarmUpWithSmallWritesFrom16Clients() {
-    assertThat(Runner.warmUpCell(List.of(1024L, 64L << 20), "ckpt", Layout.PROCESSES, true))
-        .isEqualTo(new Cell("ckpt", Layout.PROCESSES, Workload.MIXED, 1024, 16));
-    assertThat(Runner.warmUpCell(List.of(65_536L), "ratis", Layout.IN_JVM, false))
-        .isEqualTo(new Cell("ratis", Layout.IN_JVM, Workload.WRITE, 1024, 16));
+  void smallOrMixedSizesWarmUpWithSmallWritesFromEveryClientCountOfThePlan() {
+    assertThat(Runner.warmUpCells(List.of(1024L, 64L << 20), List.of(64, 1, 16, 1), "ckpt", Layout.PROCESSES, true))
+        .containsExactly(new Cell("ckpt", Layout.PROCESSES, Workload.MIXED, 1024, 16),
+            new Cell("ckpt", Layout.PROCESSES, Workload.WRITE, 1024, 1),
+            new Cell("ckpt", Layout.PROCESSES, Workload.WRITE, 1024, 16),
+            new Cell("ckpt", Layout.PROCESSES, Workload.WRITE, 1024, 64));
+  }
+
+  @Test
+  void aTargetThatCannotReadWarmsUpWithWritesOnly() {
+    assertThat(Runner.warmUpCells(List.of(65_536L), List.of(1, 64), "ratis", Layout.IN_JVM, false))
+        .containsExactly(new Cell("ratis", Layout.IN_JVM, Workload.WRITE, 1024, 1),
+            new Cell("ratis", Layout.IN_JVM, Workload.WRITE, 1024, 64));
   }
 
   @Test
   void onlyLargeSizesWarmUpWithWritesOfTheSmallestOfThemFromOneClient() {
-    assertThat(Runner.warmUpCell(List.of(64L << 20, 1L << 20), "ckpt-stream", Layout.PROCESSES, true))
-        .isEqualTo(new Cell("ckpt-stream", Layout.PROCESSES, Workload.WRITE, 1L << 20, 1));
+    assertThat(Runner.warmUpCells(List.of(64L << 20, 1L << 20), List.of(1, 4), "ckpt-stream", Layout.PROCESSES, true))
+        .containsExactly(new Cell("ckpt-stream", Layout.PROCESSES, Workload.WRITE, 1L << 20, 1));
   }
 }
