@@ -171,8 +171,7 @@ final class Runner {
       payloads.add(payload);
     }
     String label = target.system() + "/" + Cell.layoutName(layout);
-    String shapes = cells.stream().map(c -> c.workload().id() + " " + Sizes.format(c.size()) + " × " + c.clients())
-        .collect(Collectors.joining(", "));
+    String shapes = cells.stream().map(Cell::shape).collect(Collectors.joining(", "));
     Duration least = plan.targetWarmup();
     Duration most = least.multipliedBy(MAX_WARMUP_FACTOR);
     say("[%s] target warm-up (JIT) on %s in turn: %s, then until the compilers are nearly idle (at most %s), not"

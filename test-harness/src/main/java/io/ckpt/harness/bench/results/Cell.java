@@ -21,6 +21,11 @@ public record Cell(String system, Layout layout, Workload workload, long size, i
 
   /** e.g. {@code ckpt/jvm write 1 KiB × 16}. */
   public String label() {
-    return system + "/" + layoutName(layout) + " " + workload.id() + " " + Sizes.format(size) + " × " + clients;
+    return system + "/" + layoutName(layout) + " " + shape();
+  }
+
+  /** The load without its target, e.g. {@code write 1 KiB × 16}. */
+  public String shape() {
+    return workload.id() + " " + Sizes.format(size) + " × " + clients;
   }
 }
