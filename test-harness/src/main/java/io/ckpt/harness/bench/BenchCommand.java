@@ -84,7 +84,8 @@ public final class BenchCommand implements CkptSubcommand {
   private String targetWarmup;
 
   @Option(names = "--passes", defaultValue = "1", paramLabel = "N",
-      description = "Run every system N times, taking turns in --systems order (ckpt, etcd, ckpt, etcd, ...), each "
+      description = "Run every system N times, taking turns, the --systems order rotated each pass (ckpt, etcd, then "
+          + "etcd, ckpt, ...) so none always runs after the same one; each "
           + "pass on freshly started nodes with their --target-warmup. The report shows each cell's median over its "
           + "passes with their range, and ratios as the median of per-pass ratios (default ${DEFAULT-VALUE}).")
   private String passes;

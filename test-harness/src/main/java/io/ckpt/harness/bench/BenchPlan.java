@@ -27,8 +27,8 @@ import java.util.List;
  * @param workDir where the clusters keep their data (a fresh directory per system, layout and pass)
  * @param maxInFlight cells whose clients × size exceed this are skipped: every call in flight
  *     may hold a whole value in memory, and a window must be able to complete and drain them
- * @param passes how many times every system runs, the systems taking turns in their order
- *     (each pass starts each target afresh, with its target warm-up)
+ * @param passes how many times every system runs, the systems taking turns (each pass starts
+ *     each target afresh, with its target warm-up; see {@link #systemsInPass})
  */
 record BenchPlan(List<String> systems, List<Layout> layouts, List<Workload> workloads, List<Long> sizes,
     List<Integer> clients, Duration targetWarmup, Duration warmup, Duration duration, Path workDir,
@@ -74,6 +74,20 @@ record BenchPlan(List<String> systems, List<Layout> layouts, List<Workload> work
       }
     }
     return out;
+  }
+
+  /**
+   * The order the systems run in pass {@code pass} (1-based): {@link #systems} rotated left by
+   * {@code pass - 1}, so over as many passes as systems each one runs once first, once after each
+   * of the others, and no system always starts on a machine the same neighbour just used.
+   */
+  List<String> systemsInPass(int pass) {
+    if (pass < 1 || pass > passes) {
+      throw new IllegalArgumentException("pass " + pass + " is not in 1.." + passes);
+    }
+    List<String> order = new ArrayList<>(systems);
+    java.util.Collections.rotate(order, -((pass - 1) % systems.size()));
+    return List.copyOf(order);
   }
 
   /** Why {@code cell} is skipped whatever the target, or null: it would hold too many bytes in flight. */

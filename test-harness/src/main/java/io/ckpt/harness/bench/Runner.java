@@ -35,8 +35,9 @@ import org.slf4j.LoggerFactory;
  * Runs a {@link BenchPlan}: for each pass, for each system and layout, starts the target in a
  * fresh directory, then measures its cells in order (skipping, with the reason recorded, those it
  * cannot run), appending every result (with its pass) to the results file as it is known and
- * rewriting the report after each target. Systems take turns pass by pass, so a slow hour on a
- * shared machine falls on all of them. Progress goes to {@code progress}, each line naming the
+ * rewriting the report after each target. Systems take turns pass by pass, in an order that
+ * rotates from pass to pass ({@link BenchPlan#systemsInPass}), so a slow hour on a shared machine
+ * falls on all of them and none always follows the same neighbour. Progress goes to {@code progress}, each line naming the
  * pass when there are several.
  */
 final class Runner {
@@ -72,7 +73,7 @@ final class Runner {
     Runtime.getRuntime().addShutdownHook(hook);
     try {
       for (pass = 1; pass <= plan.passes(); pass++) {
-        for (String system : plan.systems()) {
+        for (String system : plan.systemsInPass(pass)) {
           for (Layout layout : plan.layouts()) {
             String unsupported = Systems.unsupportedLayout(system, layout);
             if (unsupported != null) {

@@ -100,7 +100,10 @@ class BenchCommandTest {
     }
   }
 
-  /** Two passes of two systems: they take turns, each pass starts each afresh, and every line names its pass. */
+  /**
+   * Two passes of two systems: they take turns, the second pass in the other order, each pass
+   * starts each afresh, and every line names its pass.
+   */
   @Test
   void passesRunTheSystemsInTurnAndRecordTheirPass() throws Exception {
     Path dir = tmp.resolve("out");
@@ -111,12 +114,15 @@ class BenchCommandTest {
 
     List<CellResult> cells = new ResultsFile(dir).cells();
     assertThat(cells).extracting(r -> r.cell().system() + " " + r.pass() + " " + r.status())
-        .containsExactly("ratis 1 OK", "copy 1 OK", "ratis 2 OK", "copy 2 OK");
+        .containsExactly("ratis 1 OK", "copy 1 OK", "copy 2 OK", "ratis 2 OK");
     assertThat(cells).extracting(CellResult::run).containsOnly(cells.get(0).run());
     assertThat(err()).contains("2 targets, 2 cells to run (0 skipped over --max-in-flight), each 2 times (--passes)",
         "[pass 1/2] [ratis/jvm] starting 3 nodes", "[pass 2/2] [copy/jvm] ready in ",
         "[pass 2/2] [ratis/jvm write 1 KiB × 1] ");
     assertThat(err().indexOf("[pass 1/2] [copy/jvm] starting"))
+        .isLessThan(err().indexOf("[pass 2/2] [copy/jvm] starting"))
+        .isGreaterThan(err().indexOf("[pass 1/2] [ratis/jvm] starting"));
+    assertThat(err().indexOf("[pass 2/2] [copy/jvm] starting"))
         .isLessThan(err().indexOf("[pass 2/2] [ratis/jvm] starting"));
     assertThat(Files.readString(dir.resolve("benchmarks.md"))).contains("| ratis | jvm | 1 KiB | 1 | ", " (2 passes, ");
     try (var left = Files.list(tmp.resolve("work"))) {

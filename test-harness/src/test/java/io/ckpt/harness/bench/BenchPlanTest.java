@@ -1,0 +1,44 @@
+package io.ckpt.harness.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.ckpt.harness.bench.results.Workload;
+import io.ckpt.harness.bench.systems.Layout;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class BenchPlanTest {
+
+  private static BenchPlan plan(List<String> systems, int passes) {
+    return new BenchPlan(systems, List.of(Layout.IN_JVM), List.of(Workload.byId("write")), List.of(1024L), List.of(1),
+        Duration.ZERO, Duration.ZERO, Duration.ofSeconds(1), Path.of("work"), 1L << 30, passes);
+  }
+
+  /** Over as many passes as systems, every system runs once in every position, and the cycle repeats. */
+  @Test
+  void theOrderRotatesFromPassToPass() {
+    BenchPlan p = plan(List.of("ckpt", "etcd", "ratis"), 4);
+    assertThat(p.systemsInPass(1)).containsExactly("ckpt", "etcd", "ratis");
+    assertThat(p.systemsInPass(2)).containsExactly("etcd", "ratis", "ckpt");
+    assertThat(p.systemsInPass(3)).containsExactly("ratis", "ckpt", "etcd");
+    assertThat(p.systemsInPass(4)).containsExactly("ckpt", "etcd", "ratis");
+    assertThat(p.systems()).as("the plan's own order is unchanged").containsExactly("ckpt", "etcd", "ratis");
+  }
+
+  @Test
+  void oneSystemRunsAloneInEveryPass() {
+    BenchPlan p = plan(List.of("ratis"), 2);
+    assertThat(p.systemsInPass(1)).containsExactly("ratis");
+    assertThat(p.systemsInPass(2)).containsExactly("ratis");
+  }
+
+  @Test
+  void aPassOutsideThePlanIsRefused() {
+    BenchPlan p = plan(List.of("ckpt", "etcd"), 2);
+    assertThatThrownBy(() -> p.systemsInPass(0)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1..2");
+    assertThatThrownBy(() -> p.systemsInPass(3)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1..2");
+  }
+}
