@@ -606,7 +606,7 @@ public final class CheckpointStateMachine extends BaseStateMachine {
   @Override
   public CompletableFuture<Message> query(Message request) {
     try {
-      Query q = Query.parseFrom(request.getContent().asReadOnlyByteBuffer());
+      Query q = RaftMessages.parse(request.getContent(), Query.parser());
       String failed = failure;
       if (failed == null && q.hasWatch()) {
         return watches.watch(q).thenApply(RaftMessages::of);
@@ -820,8 +820,6 @@ public final class CheckpointStateMachine extends BaseStateMachine {
    * never changed) instead of being copied again, which halves the copying of a 1 MiB chunk.
    */
   private static LogEntry parseEntry(ByteString data) throws InvalidProtocolBufferException {
-    com.google.protobuf.CodedInputStream in = com.google.protobuf.CodedInputStream.newInstance(data.toByteArray());
-    in.enableAliasing(true);
-    return LogEntry.parser().parseFrom(in);
+    return RaftMessages.parse(data, LogEntry.parser());
   }
 }

@@ -194,7 +194,7 @@ public final class RaftTransport implements Closeable {
       throw new java.util.concurrent.CompletionException(reply.getException());
     }
     try {
-      return WriteReply.parseFrom(reply.getMessage().getContent().asReadOnlyByteBuffer());
+      return RaftMessages.parse(reply.getMessage().getContent(), WriteReply.parser());
     } catch (com.google.protobuf.InvalidProtocolBufferException e) {
       throw new CheckpointException("unreadable reply from " + reply.getServerId(), e);
     }
@@ -286,7 +286,7 @@ public final class RaftTransport implements Closeable {
         throw new java.util.concurrent.CompletionException(reply.getException());
       }
       try {
-        QueryReply q = QueryReply.parseFrom(reply.getMessage().getContent().asReadOnlyByteBuffer());
+        QueryReply q = RaftMessages.parse(reply.getMessage().getContent(), QueryReply.parser());
         return new Answer(q, reply.getServerId().toString());
       } catch (com.google.protobuf.InvalidProtocolBufferException e) {
         throw new CheckpointException("unreadable reply from " + reply.getServerId(), e);

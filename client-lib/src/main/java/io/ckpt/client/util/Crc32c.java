@@ -1,5 +1,10 @@
 package io.ckpt.client.util;
 
+import com.google.protobuf.ByteOutput;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 import java.util.zip.CRC32C;
@@ -41,6 +46,46 @@ public final class Crc32c {
   public static int of(ByteBuffer buffer) {
     CRC32C crc = new CRC32C();
     crc.update(buffer.duplicate());
+    return (int) crc.getValue();
+  }
+
+  /**
+   * Returns the CRC32C of all bytes of {@code bytes}, read where they are: unlike
+   * {@code of(bytes.asReadOnlyByteBuffer())}, which {@link CRC32C} copies through a temporary
+   * array (a read-only heap buffer does not expose its array), this allocates nothing.
+   */
+  public static int of(ByteString bytes) {
+    CRC32C crc = new CRC32C();
+    try {
+      UnsafeByteOperations.unsafeWriteTo(bytes, new ByteOutput() {
+        @Override
+        public void write(byte value) {
+          crc.update(value);
+        }
+
+        @Override
+        public void write(byte[] value, int offset, int length) {
+          crc.update(value, offset, length);
+        }
+
+        @Override
+        public void writeLazy(byte[] value, int offset, int length) {
+          crc.update(value, offset, length);
+        }
+
+        @Override
+        public void write(ByteBuffer value) {
+          crc.update(value.duplicate());
+        }
+
+        @Override
+        public void writeLazy(ByteBuffer value) {
+          crc.update(value.duplicate());
+        }
+      });
+    } catch (IOException e) {
+      throw new UncheckedIOException("a ByteOutput that cannot fail failed", e);
+    }
     return (int) crc.getValue();
   }
 

@@ -3,6 +3,8 @@ package io.ckpt.client.util;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -29,6 +31,22 @@ class Crc32cTest {
     ByteBuffer direct = ByteBuffer.allocateDirect(b.length).put(b).flip();
     assertThat(Crc32c.of(direct)).isEqualTo(Crc32c.of(b));
     assertThat(direct.position()).isZero();
+  }
+
+  /** Every kind of byte string: one array, a slice of one, a concatenation, a buffer, empty. */
+  @Test
+  void byteStringsOfEveryShapeAgreeWithTheirBytes() {
+    byte[] b = new byte[5000];
+    new Random(11).nextBytes(b);
+    ByteString whole = UnsafeByteOperations.unsafeWrap(b);
+    assertThat(Crc32c.of(whole)).isEqualTo(Crc32c.of(b));
+    assertThat(Crc32c.of(whole.substring(100, 400))).isEqualTo(Crc32c.of(b, 100, 300));
+    ByteString rope = ByteString.copyFrom(b, 0, 1000).concat(ByteString.copyFrom(b, 1000, 4000));
+    assertThat(Crc32c.of(rope)).isEqualTo(Crc32c.of(b));
+    ByteBuffer direct = ByteBuffer.allocateDirect(b.length).put(b).flip();
+    assertThat(Crc32c.of(UnsafeByteOperations.unsafeWrap(direct))).isEqualTo(Crc32c.of(b));
+    assertThat(direct.position()).as("the buffer is read, not consumed").isZero();
+    assertThat(Crc32c.of(ByteString.EMPTY)).isZero();
   }
 
   @Test

@@ -224,7 +224,7 @@ final class Admission {
   }
 
   private static void crc(com.google.protobuf.ByteString data, int crc, String name) throws Rejected {
-    if (Crc32c.of(data.asReadOnlyByteBuffer()) != crc) {
+    if (Crc32c.of(data) != crc) {
       throw new Rejected(Status.CORRUPT, name + ": the bytes do not match their CRC32C (damaged in transit)");
     }
   }

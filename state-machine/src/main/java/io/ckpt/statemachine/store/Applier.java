@@ -70,7 +70,7 @@ final class Applier {
     Optional<WriteReply> invalid = checkName(put.getName())
         .or(() -> data.size() > store.settings().maxChunkBytes()
             ? Optional.of(error(Status.TOO_LARGE, "entry of " + data.size() + " bytes exceeds the chunk limit")) : Optional.empty())
-        .or(() -> Crc32c.of(data.asReadOnlyByteBuffer()) != put.getCrc32C()
+        .or(() -> Crc32c.of(data) != put.getCrc32C()
             ? Optional.of(error(Status.CORRUPT, put.getName() + ": data does not match its CRC32C")) : Optional.empty());
     if (invalid.isPresent()) {
       return invalid.get();
@@ -157,7 +157,7 @@ final class Applier {
     if (chunk.getIndex() >= StoreSettings.MAX_CHUNKS_PER_VERSION) {
       return error(Status.TOO_LARGE, chunk.getName() + ": more than " + StoreSettings.MAX_CHUNKS_PER_VERSION + " chunks");
     }
-    if (streamed == null && Crc32c.of(data.asReadOnlyByteBuffer()) != chunk.getCrc32C()) {
+    if (streamed == null && Crc32c.of(data) != chunk.getCrc32C()) {
       return error(Status.CORRUPT, "chunk " + chunk.getIndex() + " of " + chunk.getName() + " does not match its CRC32C");
     }
     Optional<StagedUpload> staged = store.catalog().upload(chunk.getUploadId());
