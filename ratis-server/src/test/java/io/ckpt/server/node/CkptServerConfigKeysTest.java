@@ -24,6 +24,14 @@ class CkptServerConfigKeysTest {
   }
 
   @Test
+  void theLogIsFilledAheadInSmallSteps() {
+    RaftProperties p = CkptServerConfigKeys.defaults(dir.toFile(), 9000);
+    assertThat(RaftServerConfigKeys.Log.preallocatedSize(p)).isEqualTo(CkptServerConfigKeys.LOG_PREALLOCATED_SIZE);
+    assertThat(CkptServerConfigKeys.LOG_PREALLOCATED_SIZE.getSize())
+        .isLessThan(RaftServerConfigKeys.Log.PREALLOCATED_SIZE_DEFAULT.getSize());
+  }
+
+  @Test
   void aNodesPropertiesOverrideTheDefaults() {
     NodeOptions options = new NodeOptions("n1", List.of(new PeerAddress("n1", "127.0.0.1", 9000)), dir,
         Map.of(RaftServerConfigKeys.Log.Appender.WAIT_TIME_MIN_KEY, "3ms"));

@@ -100,6 +100,22 @@ record BenchPlan(List<String> systems, List<Layout> layouts, List<Workload> work
     return null;
   }
 
+  /**
+   * The shortest a target's warm-up can be: {@code --target-warmup}, but no less than one
+   * settling round on each warm-up cell (see {@code Runner.warmUp}; a target that can read also
+   * warms up on mixed reads, one cell more, which is not known before it starts).
+   */
+  Duration leastTargetWarmup() {
+    if (targetWarmup.isZero()) {
+      return Duration.ZERO;
+    }
+    boolean large = sizes.stream().allMatch(s -> s >= Runner.LARGE_WARMUP_BYTES);
+    long warmUpCells = large ? 1 : clients.stream().distinct().count();
+    Duration round = targetWarmup.compareTo(Runner.SETTLE_ROUND) < 0 ? targetWarmup : Runner.SETTLE_ROUND;
+    Duration rounds = round.multipliedBy(warmUpCells);
+    return rounds.compareTo(targetWarmup) > 0 ? rounds : targetWarmup;
+  }
+
   /** Cells that will run (as far as is known before targets start) and a rough wall time of all passes. */
   String summary() {
     int targets = 0;
@@ -121,7 +137,7 @@ record BenchPlan(List<String> systems, List<Layout> layouts, List<Workload> work
       }
     }
     long seconds = passes * (cells * (warmup.toSeconds() + duration.toSeconds())
-        + targets * (15L + targetWarmup.toSeconds()));
+        + targets * (15L + leastTargetWarmup().toSeconds()));
     return String.format(java.util.Locale.ROOT, "%d targets, %d cells to run (%d skipped over --max-in-flight)%s, "
         + "at least %d min", targets, cells, skipped, passes > 1 ? ", each " + passes + " times (--passes)" : "",
         (seconds + 59) / 60);
