@@ -85,7 +85,7 @@ public final class BenchCommand implements CkptSubcommand {
 
   @Option(names = "--passes", defaultValue = "1", paramLabel = "N",
       description = "Run every system N times, taking turns, the --systems order rotated each pass (ckpt, etcd, then "
-          + "etcd, ckpt, ...) so none always runs after the same one; each "
+          + "etcd, ckpt, ...) so each takes every position in turn; each "
           + "pass on freshly started nodes with their --target-warmup. The report shows each cell's median over its "
           + "passes with their range, and ratios as the median of per-pass ratios (default ${DEFAULT-VALUE}).")
   private String passes;

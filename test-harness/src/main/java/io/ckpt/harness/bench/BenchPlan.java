@@ -78,8 +78,8 @@ record BenchPlan(List<String> systems, List<Layout> layouts, List<Workload> work
 
   /**
    * The order the systems run in pass {@code pass} (1-based): {@link #systems} rotated left by
-   * {@code pass - 1}, so over as many passes as systems each one runs once first, once after each
-   * of the others, and no system always starts on a machine the same neighbour just used.
+   * {@code pass - 1}, so over as many passes as systems each one runs once in every position
+   * (none always first, on a machine nothing has just loaded).
    */
   List<String> systemsInPass(int pass) {
     if (pass < 1 || pass > passes) {

@@ -37,8 +37,8 @@ import org.slf4j.LoggerFactory;
  * cannot run), appending every result (with its pass) to the results file as it is known and
  * rewriting the report after each target. Systems take turns pass by pass, in an order that
  * rotates from pass to pass ({@link BenchPlan#systemsInPass}), so a slow hour on a shared machine
- * falls on all of them and none always follows the same neighbour. Progress goes to {@code progress}, each line naming the
- * pass when there are several.
+ * falls on all of them and each takes every position in turn. Progress goes to
+ * {@code progress}, each line naming the pass when there are several.
  */
 final class Runner {
   private static final Logger LOG = LoggerFactory.getLogger(Runner.class);
