@@ -109,10 +109,8 @@ record BenchPlan(List<String> systems, List<Layout> layouts, List<Workload> work
     if (targetWarmup.isZero()) {
       return Duration.ZERO;
     }
-    boolean large = sizes.stream().allMatch(s -> s >= Runner.LARGE_WARMUP_BYTES);
-    long warmUpCells = large ? 1 : clients.stream().distinct().count();
-    Duration round = targetWarmup.compareTo(Runner.SETTLE_ROUND) < 0 ? targetWarmup : Runner.SETTLE_ROUND;
-    Duration rounds = round.multipliedBy(warmUpCells);
+    int warmUpCells = Runner.warmUpCells(sizes, clients, systems.get(0), layouts.get(0), false).size();
+    Duration rounds = Runner.settleRound(targetWarmup).multipliedBy(warmUpCells);
     return rounds.compareTo(targetWarmup) > 0 ? rounds : targetWarmup;
   }
 

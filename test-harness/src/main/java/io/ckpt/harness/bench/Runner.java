@@ -97,7 +97,7 @@ final class Runner {
 
   private void runTarget(String system, Layout layout) throws InterruptedException {
     List<Cell> cells = plan.cells(system, layout);
-    String prefix = "[" + system + "/" + Cell.layoutName(layout) + "]";
+    String prefix = "[" + Cell.targetName(system, layout) + "]";
     if (cells.stream().allMatch(c -> plan.tooMuchInFlight(c) != null)) {
       cells.forEach(c -> record(CellResult.skipped(c, run.id(), pass, null, plan.tooMuchInFlight(c))));
       return;
@@ -171,13 +171,13 @@ final class Runner {
       }
       payloads.add(payload);
     }
-    String label = target.system() + "/" + Cell.layoutName(layout);
+    String label = Cell.targetName(target.system(), layout);
     String shapes = cells.stream().map(Cell::shape).collect(Collectors.joining(", "));
     Duration least = plan.targetWarmup();
     Duration most = least.multipliedBy(MAX_WARMUP_FACTOR);
     say("[%s] target warm-up (JIT) on %s in turn: %s, then until the compilers are nearly idle (at most %s), not"
         + " recorded...", label, shapes, Durations.format(least), Durations.format(most));
-    Duration round = least.compareTo(SETTLE_ROUND) < 0 ? least : SETTLE_ROUND;
+    Duration round = settleRound(least);
     long t0 = System.nanoTime();
     Duration first = least.minus(round.multipliedBy(cells.size()));
     if (!first.isNegative() && !first.isZero()) {
@@ -191,6 +191,14 @@ final class Runner {
         Durations.format(Duration.ofSeconds((System.nanoTime() - t0) / 1_000_000_000L)),
         Double.isNaN(share) ? "an unknown share" : String.format(Locale.ROOT, "%.0f %%", share * 100),
         Durations.format(round));
+  }
+
+  /**
+   * How long each warm-up cell runs per settling round: {@link #SETTLE_ROUND}, or
+   * {@code targetWarmup} if shorter.
+   */
+  static Duration settleRound(Duration targetWarmup) {
+    return targetWarmup.compareTo(SETTLE_ROUND) < 0 ? targetWarmup : SETTLE_ROUND;
   }
 
   /** Loads each cell in turn for {@code each}; the highest JIT share of a core among them (NaN if unknown). */

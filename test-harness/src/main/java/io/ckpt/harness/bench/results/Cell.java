@@ -21,7 +21,12 @@ public record Cell(String system, Layout layout, Workload workload, long size, i
 
   /** e.g. {@code ckpt/jvm write 1 KiB × 16}. */
   public String label() {
-    return system + "/" + layoutName(layout) + " " + shape();
+    return targetName(system, layout) + " " + shape();
+  }
+
+  /** A started target's name in progress lines and labels, e.g. {@code ckpt/jvm}. */
+  public static String targetName(String system, Layout layout) {
+    return system + "/" + layoutName(layout);
   }
 
   /** The load without its target, e.g. {@code write 1 KiB × 16}. */
