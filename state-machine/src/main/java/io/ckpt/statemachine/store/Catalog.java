@@ -34,6 +34,14 @@ final class Catalog implements Closeable {
   private final Set<String> uploads = ConcurrentHashMap.newKeySet();
   /** {@code names.size()}: a skip list counts its elements one by one. */
   private final AtomicInteger nameCount = new AtomicInteger();
+  /** Slots of decoded records of the segments written last. */
+  static final int RECENT_RECORDS = 4096;
+  /**
+   * The largest record kept decoded: small segments' (a few versions of one chunk each), whose
+   * puts are short enough for a parse to count; with 4096 slots, a few MB of heap at most.
+   */
+  static final int RECENT_RECORD_BYTES = 512;
+  private final RecentRecords recent = new RecentRecords(RECENT_RECORDS);
 
   private Catalog(ChronicleMap<String, byte[]> map) {
     this.map = map;
@@ -88,12 +96,22 @@ final class Catalog implements Closeable {
   }
 
   Optional<SegmentRecord> segment(String name) {
+    SegmentRecord known = recent.get(name);
+    if (known != null) {
+      return Optional.of(known);
+    }
     byte[] b = map.get(name);
     return b == null ? Optional.empty() : Optional.of(parse(() -> SegmentRecord.parseFrom(b), name));
   }
 
   void putSegment(SegmentRecord record) {
-    map.put(record.getName(), record.toByteArray());
+    // Forgotten first: a failed put must not leave the old record readable from the slot while the map might differ.
+    recent.forget(record.getName());
+    byte[] b = record.toByteArray();
+    map.put(record.getName(), b);
+    if (b.length <= RECENT_RECORD_BYTES) {
+      recent.written(record);
+    }
     addName(record.getName());
   }
 
@@ -129,11 +147,13 @@ final class Catalog implements Closeable {
   }
 
   void putRaw(String key, byte[] value) {
+    recent.forget(key);
     map.put(key, value);
     index(key);
   }
 
   void clear() {
+    recent.clear();
     map.clear();
     names.clear();
     nameCount.set(0);
