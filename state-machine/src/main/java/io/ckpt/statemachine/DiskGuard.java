@@ -42,6 +42,8 @@ final class DiskGuard {
 
   private final List<Path> dirs;
   private final long reserveBytes;
+  private final LongSupplier freeSpace;
+  private final LongSupplier nanoClock;
   /**
    * The distinct filesystems of the directories (the log and the store usually share one),
    * found once: {@code Files.getFileStore} scans the mount table (70-100 us here) and admission
@@ -53,8 +55,6 @@ final class DiskGuard {
   private long readAtNanos;
   private long admittedSinceRead;
   private boolean hasRead;
-  private final LongSupplier freeSpace;
-  private final LongSupplier nanoClock;
 
   DiskGuard(List<Path> dirs, long reserveBytes) {
     this.dirs = List.copyOf(dirs);
