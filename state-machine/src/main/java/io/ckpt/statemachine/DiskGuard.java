@@ -50,11 +50,13 @@ final class DiskGuard {
    * asks on every write; {@code getUsableSpace} is one statfs. Null until found.
    */
   private volatile List<FileStore> stores;
-  /** The last reading admission took (guarded by this): free bytes, when, and bytes admitted since. */
+  /**
+   * The last reading admission took (guarded by this): free bytes (0 before the first, which
+   * no write can be admitted from), when, and bytes admitted since.
+   */
   private long readFree;
   private long readAtNanos;
   private long admittedSinceRead;
-  private boolean hasRead;
 
   DiskGuard(List<Path> dirs, long reserveBytes) {
     this.dirs = List.copyOf(dirs);
@@ -146,7 +148,7 @@ final class DiskGuard {
     long needed = reserve + 2 * (payload + inFlight) + newVolumeBytes;
     long takes = 2 * payload + newVolumeBytes;
     synchronized (this) {
-      if (hasRead && nanoClock.getAsLong() - readAtNanos < READING_MAX_AGE_NANOS
+      if (nanoClock.getAsLong() - readAtNanos < READING_MAX_AGE_NANOS
           && readFree - admittedSinceRead - needed >= READING_HEADROOM_BYTES) {
         admittedSinceRead += takes;
         return;
@@ -154,7 +156,6 @@ final class DiskGuard {
     }
     long free = freeBytes();
     synchronized (this) {
-      hasRead = true;
       readFree = free;
       readAtNanos = nanoClock.getAsLong();
       admittedSinceRead = free < needed ? 0 : takes;
