@@ -407,7 +407,7 @@ public final class CheckpointStateMachine extends BaseStateMachine {
       } else if (entry.hasStreamedChunks()) {
         throw new Rejected(Status.INVALID, "streamed chunks can only be written as a stream");
       }
-      trx.setStateMachineContext(reservations.admit(store, entry, this::admitDiskSpace));
+      trx.setStateMachineContext(new Admitted(entry, reservations.admit(store, entry, this::admitDiskSpace)));
     } catch (Rejected r) {
       trx.setException(r);
     } catch (InvalidProtocolBufferException e) {
@@ -452,6 +452,12 @@ public final class CheckpointStateMachine extends BaseStateMachine {
     }
   }
 
+  /**
+   * What the leader admitted into its log: the entry as parsed for admission (the bytes of the
+   * log entry, so apply on this node need not parse them again) and the payload bytes reserved.
+   */
+  private record Admitted(LogEntry entry, long reservedBytes) {}
+
   /** An admitted write that never reached the log gives back its reservation. */
   @Override
   public TransactionContext cancelTransaction(TransactionContext trx) throws IOException {
@@ -459,22 +465,29 @@ public final class CheckpointStateMachine extends BaseStateMachine {
     return super.cancelTransaction(trx);
   }
 
-  private void release(TransactionContext trx) {
-    if (trx.getStateMachineContext() instanceof Long bytes) {
+  /**
+   * Gives back the reservation of a write this node admitted as leader; returns its parsed
+   * entry, or null where there is none (a follower, or an entry of an earlier leadership).
+   */
+  private LogEntry release(TransactionContext trx) {
+    if (trx.getStateMachineContext() instanceof Admitted admitted) {
       trx.setStateMachineContext(null);
-      reservations.release(bytes);
+      reservations.release(admitted.reservedBytes());
+      return admitted.entry();
     }
+    return null;
   }
 
   @Override
   public CompletableFuture<Message> applyTransaction(TransactionContext trx) {
     LogEntryProto logEntry = trx.getLogEntry();
-    release(trx);
+    LogEntry admitted = release(trx);
     long term = logEntry.getTerm();
     long index = logEntry.getIndex();
     WriteReply reply;
     try {
-      LogEntry entry = parseEntry(logEntry.getStateMachineLogEntry().getLogData());
+      // Ratis hands the leader back the context of the same term and index: the same bytes.
+      LogEntry entry = admitted != null ? admitted : parseEntry(logEntry.getStateMachineLogEntry().getLogData());
       if (entry.hasStreamedChunks() && index > store.appliedRevision()) {
         // The store keeps the chunks in the stream file: they must be there, intact.
         streams.verify(index, ClientInvocationId.valueOf(logEntry.getStateMachineLogEntry()), entry.getStreamedChunks());

@@ -16,8 +16,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
+import net.openhft.chronicle.hash.Data;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.ChronicleMapBuilder;
+import net.openhft.chronicle.map.ExternalMapQueryContext;
+import net.openhft.chronicle.map.MapEntry;
 
 /**
  * The store's metadata in one Chronicle Map: segment records under their names, staged uploads
@@ -108,7 +111,7 @@ final class Catalog implements Closeable {
     // Forgotten first: a failed put must not leave the old record readable from the slot while the map might differ.
     recent.forget(record.getName());
     byte[] b = record.toByteArray();
-    map.put(record.getName(), b);
+    store(record.getName(), b);
     if (b.length <= RECENT_RECORD_BYTES) {
       recent.written(record);
     }
@@ -121,7 +124,7 @@ final class Catalog implements Closeable {
   }
 
   void putUpload(StagedUpload upload) {
-    map.put(UPLOAD_PREFIX + upload.getUploadId(), upload.toByteArray());
+    store(UPLOAD_PREFIX + upload.getUploadId(), upload.toByteArray());
     uploads.add(upload.getUploadId());
   }
 
@@ -136,7 +139,24 @@ final class Catalog implements Closeable {
   }
 
   void putState(StoreState state) {
-    map.put(STATE_KEY, state.toByteArray());
+    store(STATE_KEY, state.toByteArray());
+  }
+
+  /**
+   * {@code map.put} without its return value: a put reads the value it replaces back onto the
+   * heap, and apply writes a record and the store state on every entry.
+   */
+  private void store(String key, byte[] value) {
+    try (ExternalMapQueryContext<String, byte[], ?> c = map.queryContext(key)) {
+      c.updateLock().lock();
+      MapEntry<String, byte[]> old = c.entry();
+      Data<byte[]> data = c.wrapValueAsData(value);
+      if (old != null) {
+        c.replaceValue(old, data);
+      } else {
+        c.insert(c.absentEntry(), data);
+      }
+    }
   }
 
   /** Raw entries, for snapshots. */
@@ -148,7 +168,7 @@ final class Catalog implements Closeable {
 
   void putRaw(String key, byte[] value) {
     recent.forget(key);
-    map.put(key, value);
+    store(key, value);
     index(key);
   }
 
