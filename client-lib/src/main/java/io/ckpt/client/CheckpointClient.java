@@ -93,13 +93,23 @@ public final class CheckpointClient implements AutoCloseable {
     return uploader.put(name, in, options, sizeHint, progress == null ? ProgressListener.NONE : progress);
   }
 
-  /** Asynchronous {@link #put(String, byte[], PutOptions)}. */
+  /**
+   * Asynchronous {@link #put(String, byte[], PutOptions)}. The future completes on the common
+   * {@link java.util.concurrent.ForkJoinPool}, never on a thread of the client's own: its
+   * callbacks may block, and may call this client.
+   */
   public CompletableFuture<WriteResult> putAsync(String name, byte[] data, PutOptions options) {
     validateName(name);
     Objects.requireNonNull(data, "data");
     if (data.length <= transport.settings().chunkSize()) {
-      return uploader.putSmall(name, data, options).exceptionallyCompose(
-          t -> CompletableFuture.failedFuture(Replies.toException(t, "put " + name)));
+      // The reply arrives on a Ratis thread: a callback that writes again must not run there.
+      return uploader.putSmall(name, data, options)
+          .<WriteResult>handleAsync((r, t) -> {
+            if (t != null) {
+              throw Replies.toException(t, "put " + name);
+            }
+            return r;
+          });
     }
     return CompletableFuture.supplyAsync(() -> put(name, data, options));
   }

@@ -17,9 +17,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -139,6 +141,34 @@ class GroupCommitTest {
       });
       assertThat(revisions).hasSize(80);
     }
+  }
+
+  @Test
+  void putAsyncCallbacksMayWriteAgainThroughTheSameClient() throws Exception {
+    // A callback that makes a blocking put: run where replies are delivered (a Ratis thread, or
+    // the batcher's own), it would wait for a reply only that thread can deliver.
+    List<CompletableFuture<WriteResult>> chains = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      String name = "gc/async" + i;
+      byte[] second = WriteReadTest.bytes(64, 100 + i);
+      chains.add(client.putAsync(name, WriteReadTest.bytes(64, i), PutOptions.defaults())
+          .thenApply(first -> client.put(name, second,
+              PutOptions.defaults().expectVersion(first.version()))));
+    }
+    for (int i = 0; i < 8; i++) {
+      assertThat(chains.get(i).get(60, TimeUnit.SECONDS).version()).isEqualTo(2);
+      assertThat(client.get("gc/async" + i).data()).isEqualTo(WriteReadTest.bytes(64, 100 + i));
+    }
+  }
+
+  @Test
+  void aRefusedPutAsyncFailsWithItsOwnError() {
+    CompletableFuture<WriteResult> conflict = client.putAsync("gc/async-cas", new byte[10],
+        PutOptions.defaults().expectVersion(99));
+    assertThatThrownBy(() -> conflict.get(60, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+        .hasCauseInstanceOf(VersionConflictException.class);
+    assertThatThrownBy(() -> client.putAsync("bad name!", new byte[10], PutOptions.defaults()))
+        .isInstanceOf(InvalidRequestException.class);
   }
 
   @Test
