@@ -25,7 +25,8 @@ import net.openhft.chronicle.map.MapEntry;
 /**
  * The store's metadata in one Chronicle Map: segment records under their names, staged uploads
  * under {@code !u/<id>}, and the store state under {@code !state} (names cannot start with
- * {@code !}). Sorted in-memory indexes of names and uploads are rebuilt when it opens.
+ * {@code !}; the store writes its state there when the catalog is read whole and on close, see
+ * {@link SegmentStore}). Sorted in-memory indexes of names and uploads are rebuilt when it opens.
  */
 final class Catalog implements Closeable {
   static final String STATE_KEY = "!state";
@@ -144,7 +145,7 @@ final class Catalog implements Closeable {
 
   /**
    * {@code map.put} without its return value: a put reads the value it replaces back onto the
-   * heap, and apply writes a record and the store state on every entry.
+   * heap, and apply writes a record on every entry.
    */
   private void store(String key, byte[] value) {
     try (ExternalMapQueryContext<String, byte[], ?> c = map.queryContext(key)) {

@@ -41,6 +41,12 @@ public final class SegmentStore implements Closeable {
   private final Queries queries;
   private volatile StoreState state;
   /**
+   * The state as last written into the catalog. Apply keeps the state in memory only: the
+   * catalog gets it when it is read whole (a snapshot's view, a fingerprint) and on close. A
+   * store that was not closed is not reused (see {@code StoreSeal}), so nothing reads a stale one.
+   */
+  private StoreState storedState;
+  /**
    * Odd while the store changes (apply, restore), incremented before and after: a query that
    * saw the same even value before and after it ran read one consistent state.
    */
@@ -58,6 +64,7 @@ public final class SegmentStore implements Closeable {
     this.streamRefs = new StreamRefs(dir.resolveSibling(StreamFiles.DIR_NAME));
     streamRefs.rebuild(catalog);
     this.state = catalog.state();
+    this.storedState = state;
     this.applier = new Applier(this);
     this.queries = new Queries(this);
   }
@@ -128,7 +135,15 @@ public final class SegmentStore implements Closeable {
   private void setApplied(long term, long revision) {
     if (revision > state.getAppliedRevision()) {
       state = state.toBuilder().setAppliedRevision(revision).setAppliedTerm(term).build();
-      catalog.putState(state);
+    }
+  }
+
+  /** Writes the state into the catalog if it changed since it was last written (the caller holds the lock). */
+  private void storeState() {
+    StoreState current = state;
+    if (current != storedState) {
+      catalog.putState(current);
+      storedState = current;
     }
   }
 
@@ -220,6 +235,7 @@ public final class SegmentStore implements Closeable {
    * with {@code verifyChunks} every chunk is read back and checked too (apply waits meanwhile).
    */
   public synchronized StoreFingerprint fingerprint(boolean verifyChunks) {
+    storeState();
     return Fingerprints.of(this, verifyChunks);
   }
 
@@ -242,6 +258,7 @@ public final class SegmentStore implements Closeable {
    * @throws IllegalStateException if a view is open already
    */
   public synchronized StoreView freeze() {
+    storeState();
     List<Map.Entry<String, byte[]>> records = new ArrayList<>(catalog.entryCount());
     catalog.forEachRaw((key, value) -> records.add(Map.entry(key, value)));
     volumes.holdRemovals();
@@ -261,6 +278,7 @@ public final class SegmentStore implements Closeable {
       clearAll();
       SnapshotFormat.read(in, catalog, volumes);
       state = catalog.state();
+      storedState = state;
       streamRefs.rebuild(catalog);
     } finally {
       changes++;
@@ -282,6 +300,7 @@ public final class SegmentStore implements Closeable {
     volumes.clear();
     streamRefs.clear();
     state = StoreState.getDefaultInstance();
+    storedState = null;
   }
 
   Catalog catalog() {
@@ -351,9 +370,13 @@ public final class SegmentStore implements Closeable {
   @Override
   public synchronized void close() {
     try {
-      volumes.close();
+      storeState();
     } finally {
-      catalog.close();
+      try {
+        volumes.close();
+      } finally {
+        catalog.close();
+      }
     }
   }
 }

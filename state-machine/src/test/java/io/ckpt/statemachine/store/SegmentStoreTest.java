@@ -206,6 +206,29 @@ class SegmentStoreTest {
     assertThat(r.getStatus()).isEqualTo(Status.OK);
   }
 
+  @Test
+  void theStateReachesTheCatalogWhenTheCatalogIsReadWholeAndOnClose() throws Exception {
+    apply(put("seg", bytes(100, 1)));
+    apply(put("seg", bytes(100, 2)));
+    try (StoreView view = store.freeze()) {
+      assertThat(store.catalog().state().getAppliedRevision()).isEqualTo(2);
+    }
+    apply(put("other", bytes(10, 3)));
+    assertThat(store.fingerprint(false).getAppliedRevision()).isEqualTo(3);
+    assertThat(store.catalog().state().getAppliedRevision()).isEqualTo(3);
+    apply(put("seg", bytes(100, 4)));
+    store.close();
+    store = SegmentStore.open(dir, SETTINGS);
+    assertThat(store.appliedRevision()).isEqualTo(4);
+    // The chunk id counter came back with it: a new chunk takes a fresh id, no kept chunk is overwritten.
+    apply(put("new", bytes(50, 5)));
+    assertThat(read(store, "seg", 1)).isEqualTo(bytes(100, 1));
+    assertThat(read(store, "seg", 2)).isEqualTo(bytes(100, 2));
+    assertThat(read(store, "seg", 3)).isEqualTo(bytes(100, 4));
+    assertThat(read(store, "other", 0)).isEqualTo(bytes(10, 3));
+    assertThat(read(store, "new", 0)).isEqualTo(bytes(50, 5));
+  }
+
   static byte[] concat(byte[]... parts) {
     int n = Arrays.stream(parts).mapToInt(p -> p.length).sum();
     byte[] out = new byte[n];
