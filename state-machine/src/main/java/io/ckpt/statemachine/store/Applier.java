@@ -249,7 +249,8 @@ final class Applier {
   private WriteReply publish(long revision, String name, Optional<SegmentRecord> current, List<ChunkRef> chunks,
       long size, int crc32c) {
     SegmentRecord.Builder record = current.map(SegmentRecord::toBuilder)
-        .orElse(Policies.newRecord(name, io.ckpt.protocol.SegmentPolicy.getDefaultInstance(), "", store.settings()));
+        .orElseGet(() -> Policies.newRecord(name, io.ckpt.protocol.SegmentPolicy.getDefaultInstance(), "",
+            store.settings()));
     long version = record.getLastVersion() + 1;
     record.setLastVersion(version).addVersions(StoredVersion.newBuilder().setVersion(version).setRevision(revision)
         .setSize(size).setCrc32C(crc32c).addAllChunks(chunks));
