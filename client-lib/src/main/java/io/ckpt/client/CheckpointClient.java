@@ -102,7 +102,8 @@ public final class CheckpointClient implements AutoCloseable {
     validateName(name);
     Objects.requireNonNull(data, "data");
     if (data.length <= transport.settings().chunkSize()) {
-      // The reply arrives on a Ratis thread: a callback that writes again must not run there.
+      // Replies arrive on the group-commit thread (a Ratis thread for puts too large to group):
+      // a callback that writes again and waits must not run there.
       return uploader.putSmall(name, data, options)
           .<WriteResult>handleAsync((r, t) -> {
             if (t != null) {

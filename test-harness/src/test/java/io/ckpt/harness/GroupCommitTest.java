@@ -145,8 +145,8 @@ class GroupCommitTest {
 
   @Test
   void putAsyncCallbacksMayWriteAgainThroughTheSameClient() throws Exception {
-    // A callback that makes a blocking put: run where replies are delivered (a Ratis thread, or
-    // the batcher's own), it would wait for a reply only that thread can deliver.
+    // A callback that makes a blocking put: run where replies are delivered (the group-commit
+    // thread), it would wait for a reply only that thread can deliver.
     List<CompletableFuture<WriteResult>> chains = new ArrayList<>();
     for (int i = 0; i < 8; i++) {
       String name = "gc/async" + i;

@@ -108,14 +108,13 @@ public final class GroupCommit extends SlotBatcher<GroupCommit.Pending, WriteRep
     boolean refusedWhole = !isClosed() && batch.size() > 1 && Rejections.find(failure).isPresent();
     for (Pending p : batch) {
       if (refusedWhole) {
-        onSender(() -> transport.write(transport.lane(), LogEntry.newBuilder().setPut(p.put()).build())
-            .whenComplete((r, t) -> {
-              if (t != null) {
-                p.reply().completeExceptionally(t);
-              } else {
-                p.reply().complete(r);
-              }
-            }));
+        transport.write(transport.lane(), LogEntry.newBuilder().setPut(p.put()).build()).whenComplete((r, t) -> {
+          if (t != null) {
+            p.reply().completeExceptionally(t);
+          } else {
+            p.reply().complete(r);
+          }
+        });
       } else {
         p.reply().completeExceptionally(failure);
       }

@@ -100,13 +100,13 @@ public final class ReadBatcher extends SlotBatcher<ReadBatcher.Pending, RaftTran
     } else if (reply.getStatus() == Status.INVALID && reply.getBatchCount() == 0) {
       // A node that does not know batch queries (an older version) refuses them: ask one by one.
       for (Pending p : batch) {
-        onSender(() -> queryOnce(Query.newBuilder().setGet(p.get()).build()).whenComplete((a, t) -> {
+        queryOnce(Query.newBuilder().setGet(p.get()).build()).whenComplete((a, t) -> {
           if (t != null) {
             p.answer().completeExceptionally(t);
           } else {
             p.answer().complete(a);
           }
-        }));
+        });
       }
     } else if (reply.getStatus() != Status.OK && reply.getBatchCount() == 0) {
       // The node refused the whole query (it stopped serving, say): each get gets that answer.

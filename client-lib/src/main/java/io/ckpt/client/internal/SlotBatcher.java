@@ -12,13 +12,9 @@ import java.util.concurrent.RejectedExecutionException;
  * at most {@code inFlight} requests are outstanding; a call that finds a free slot goes out at
  * once (an idle client adds no latency), calls arriving while every slot is busy queue, and the
  * next free slot takes what {@link #take} picks from the queue as one request. Replies are
- * delivered on the thread that completes the request (Ratis's), which only completes the
- * callers' futures: whoever waits on them wakes without a second hand-off. Requests are sent
- * only by callers and by this batcher's own thread ({@link #onSender}): never on Ratis's
- * completion threads, where sending can deadlock on a client's window. A request's slot is
+ * delivered, and the next batch is sent, on this batcher's own thread: never on Ratis's
+ * completion threads, where sending can deadlock on a client's window lock. A request's slot is
  * freed only once its replies are delivered, so the calls its callers make next share a request.
- * Futures handed out by a batcher must therefore not reach code that may block or send
- * (callers that wait on them, or a hop to another executor, only).
  *
  * @param <P> a queued call
  * @param <R> the reply to one request
@@ -96,7 +92,7 @@ abstract class SlotBatcher<P, R> {
     } catch (RuntimeException e) {
       sent = CompletableFuture.failedFuture(e);
     }
-    sent.whenComplete((reply, failure) -> {
+    sent.whenCompleteAsync((reply, failure) -> {
       // Deliver before the slot is freed: callers woken by a reply usually call again at once,
       // and those that do meanwhile join the next request instead of finding the slot free and
       // taking it alone (a whole Raft round for one call).
@@ -108,18 +104,13 @@ abstract class SlotBatcher<P, R> {
           outstanding--;
           next = closed ? null : nextBatch();
         }
-        if (next != null) {
-          onSender(() -> dispatch(next));
-        }
+        dispatch(next);
       }
-    });
+    }, this::runOnSender);
   }
 
-  /**
-   * Runs {@code r} on this batcher's own thread (inline once the batcher is closed): where
-   * {@link #deliver} sends anything, it sends it through this.
-   */
-  protected final void onSender(Runnable r) {
+  /** On the sender thread; inline once the batcher is closed (nothing is sent then). */
+  private void runOnSender(Runnable r) {
     try {
       sender.execute(r);
     } catch (RejectedExecutionException e) {

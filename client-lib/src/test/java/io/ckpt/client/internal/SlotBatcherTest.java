@@ -61,19 +61,6 @@ class SlotBatcherTest {
   }
 
   @Test
-  void repliesAreDeliveredOnTheThreadThatCompletesTheRequestAndTheNextBatchLeavesFromTheBatchersOwn() {
-    batcher = new Recording(1);
-    batcher.call("a");
-    batcher.call("b");
-    batcher.answer(0);
-    // Delivered at once, by the completing thread (here the test's): no hand-off before the caller wakes.
-    assertThat(batcher.deliveredOn).containsEntry("a", Thread.currentThread().getName());
-    await().atMost(WAIT).until(() -> batcher.requests().size() == 2);
-    // Sent by the batcher's own thread, never by the thread that completed a request (Ratis's).
-    assertThat(batcher.sentOn).containsExactly(Thread.currentThread().getName(), "slot-batcher-test");
-  }
-
-  @Test
   void aDeliveryThatThrowsStillFreesItsSlot() {
     batcher = new Recording(1);
     batcher.call("a");
@@ -104,11 +91,7 @@ class SlotBatcherTest {
     private final List<CompletableFuture<String>> replies = new CopyOnWriteArrayList<>();
     final List<String> delivered = new CopyOnWriteArrayList<>();
     final List<String> failedClosed = new CopyOnWriteArrayList<>();
-    /** The thread each request was sent on, in order. */
-    final List<String> sentOn = new CopyOnWriteArrayList<>();
-    /** The thread each call's reply was delivered on. */
-    final Map<String, String> deliveredOn = new ConcurrentHashMap<>();
-    /** What a caller does when its reply is delivered (on the thread that completed the request). */
+    /** What a caller does when its reply is delivered (on the batcher's thread). */
     final Map<String, Runnable> onDelivery = new ConcurrentHashMap<>();
 
     Recording(int inFlight) {
@@ -138,7 +121,6 @@ class SlotBatcherTest {
     protected CompletableFuture<String> send(List<String> batch) {
       CompletableFuture<String> reply = new CompletableFuture<>();
       replies.add(reply);
-      sentOn.add(Thread.currentThread().getName());
       requests.add(List.copyOf(batch));
       return reply;
     }
@@ -147,7 +129,6 @@ class SlotBatcherTest {
     protected void deliver(List<String> batch, String reply, Throwable failure) {
       for (String call : batch) {
         delivered.add(call);
-        deliveredOn.put(call, Thread.currentThread().getName());
         onDelivery.getOrDefault(call, () -> { }).run();
       }
     }
