@@ -40,7 +40,8 @@ import picocli.CommandLine.Spec;
  * report to {@code DIR/benchmarks.md} with a {@code DIR/<workload>.png} chart per workload;
  * {@code --report-only} rebuilds the report from the results already in {@code DIR}. With
  * {@code --passes N} every system runs N times, the systems taking turns, and the report gives
- * medians over the passes.
+ * medians over the passes; with {@code --interleave} the systems take turns cell by cell instead,
+ * their nodes started once for all passes.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
     description = {"Benchmark ckpt against a bare Ratis state machine and etcd (3 nodes on loopback, fsync on).",
@@ -89,6 +90,13 @@ public final class BenchCommand implements CkptSubcommand {
           + "pass on freshly started nodes with their --target-warmup. The report shows each cell's median over its "
           + "passes with their range, and ratios as the median of per-pass ratios (default ${DEFAULT-VALUE}).")
   private String passes;
+
+  @Option(names = "--interleave",
+      description = "Start every system once for all passes (all their nodes up at once, each warmed up once) and "
+          + "in each pass run each cell on every system in turn, in the pass's order, before the next cell: the two "
+          + "halves of a ratio are then measured a cell's time apart, not a whole system's cells apart, on a machine "
+          + "whose speed drifts.")
+  private boolean interleave;
 
   @Option(names = "--warmup", defaultValue = "10s", paramLabel = "DURATION",
       description = "Warm-up of every cell, not measured (default ${DEFAULT-VALUE}).")
@@ -196,7 +204,7 @@ public final class BenchCommand implements CkptSubcommand {
           duration(targetWarmup, "--target-warmup"), duration(warmup, "--warmup"), duration(duration, "--duration"),
           workDir != null ? workDir : Path.of(System.getProperty("java.io.tmpdir")),
           distinct(List.of(maxInFlight), "--max-in-flight", BenchCommand::size).get(0),
-          distinct(List.of(passes), "--passes", count("passes")).get(0));
+          distinct(List.of(passes), "--passes", count("passes")).get(0), interleave);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }

@@ -29,10 +29,13 @@ import java.util.List;
  *     may hold a whole value in memory, and a window must be able to complete and drain them
  * @param passes how many times every system runs, the systems taking turns (each pass starts
  *     each target afresh, with its target warm-up; see {@link #systemsInPass})
+ * @param interleave start every target once instead, and in each pass run each cell on every
+ *     system in turn before the next cell (the halves of a ratio minutes apart at most, not a
+ *     pass apart; every target's nodes up at once)
  */
 record BenchPlan(List<String> systems, List<Layout> layouts, List<Workload> workloads, List<Long> sizes,
     List<Integer> clients, Duration targetWarmup, Duration warmup, Duration duration, Path workDir,
-    long maxInFlight, int passes) {
+    long maxInFlight, int passes, boolean interleave) {
 
   BenchPlan {
     require(!systems.isEmpty() && !layouts.isEmpty() && !workloads.isEmpty() && !sizes.isEmpty() && !clients.isEmpty(),
@@ -134,10 +137,11 @@ record BenchPlan(List<String> systems, List<Layout> layouts, List<Workload> work
         }
       }
     }
-    long seconds = passes * (cells * (warmup.toSeconds() + duration.toSeconds())
-        + targets * (15L + leastTargetWarmup().toSeconds()));
+    long starts = targets * (15L + leastTargetWarmup().toSeconds());
+    long seconds = passes * cells * (warmup.toSeconds() + duration.toSeconds()) + (interleave ? 1 : passes) * starts;
     return String.format(java.util.Locale.ROOT, "%d targets, %d cells to run (%d skipped over --max-in-flight)%s, "
-        + "at least %d min", targets, cells, skipped, passes > 1 ? ", each " + passes + " times (--passes)" : "",
+        + "at least %d min", targets, cells, skipped, passes > 1 ? ", each " + passes + " times (--passes"
+            + (interleave ? ", interleaved: every target started once" : "") + ")" : "",
         (seconds + 59) / 60);
   }
 }

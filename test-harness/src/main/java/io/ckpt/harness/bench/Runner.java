@@ -37,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * cannot run), appending every result (with its pass) to the results file as it is known and
  * rewriting the report after each target. Systems take turns pass by pass, in an order that
  * rotates from pass to pass ({@link BenchPlan#systemsInPass}), so a slow hour on a shared machine
- * falls on all of them and each takes every position in turn. Progress goes to
+ * falls on all of them and each takes every position in turn. With {@link BenchPlan#interleave}
+ * every target starts once and the systems take turns cell by cell. Progress goes to
  * {@code progress}, each line naming the pass when there are several.
  */
 final class Runner {
@@ -54,7 +55,10 @@ final class Runner {
   private final PrintStream progress;
   private final Map<Long, byte[]> payloads = new HashMap<>();
   private final Map<CellResult.Status, Integer> counts = new EnumMap<>(CellResult.Status.class);
-  private volatile BenchTarget current;
+  /** Targets started and not yet stopped (the shutdown hook closes them). */
+  private final List<BenchTarget> running = new java.util.concurrent.CopyOnWriteArrayList<>();
+  /** With {@code --interleave}: while the targets start and warm up, before the first pass. */
+  private boolean settingUp;
   /** The pass being run, 1-based. */
   private int pass;
 
@@ -69,19 +73,26 @@ final class Runner {
   Map<CellResult.Status, Integer> run() throws InterruptedException {
     results.append(run);
     // A benchmark stopped with ^C or a signal must not leave server processes behind.
-    Thread hook = new Thread(() -> closeQuietly(current), "bench-shutdown");
+    Thread hook = new Thread(() -> running.forEach(Runner::closeQuietly), "bench-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
-      for (pass = 1; pass <= plan.passes(); pass++) {
-        for (String system : plan.systemsInPass(pass)) {
-          for (Layout layout : plan.layouts()) {
-            String unsupported = Systems.unsupportedLayout(system, layout);
-            if (unsupported != null) {
-              say("[%s/%s] not run: %s", system, Cell.layoutName(layout), unsupported);
-              continue;
+      if (plan.interleave()) {
+        pass = 1;
+        for (Layout layout : plan.layouts()) {
+          runInterleaved(layout);
+        }
+      } else {
+        for (pass = 1; pass <= plan.passes(); pass++) {
+          for (String system : plan.systemsInPass(pass)) {
+            for (Layout layout : plan.layouts()) {
+              String unsupported = Systems.unsupportedLayout(system, layout);
+              if (unsupported != null) {
+                say("[%s/%s] not run: %s", system, Cell.layoutName(layout), unsupported);
+                continue;
+              }
+              runTarget(system, layout);
+              writeReport();
             }
-            runTarget(system, layout);
-            writeReport();
           }
         }
       }
@@ -96,17 +107,81 @@ final class Runner {
   }
 
   private void runTarget(String system, Layout layout) throws InterruptedException {
+    Started started = start(system, layout, List.of(pass));
+    if (started == null) {
+      return;
+    }
+    try {
+      warmUp(started.target(), started.preload(), layout);
+      for (Cell cell : started.cells()) {
+        runCell(started.target(), started.preload(), cell);
+      }
+    } finally {
+      stop(started);
+    }
+  }
+
+  /**
+   * With {@code --interleave}: starts every system of {@code layout} once and warms each up, then
+   * in each pass runs every cell on each system in turn (the pass's order) before the next cell,
+   * so that both halves of a ratio are measured within a cell's time of each other, on the same
+   * nodes in every pass.
+   */
+  private void runInterleaved(Layout layout) throws InterruptedException {
+    List<Integer> allPasses = java.util.stream.IntStream.rangeClosed(1, plan.passes()).boxed().toList();
+    Map<String, Started> up = new java.util.LinkedHashMap<>();
+    try {
+      settingUp = true;
+      for (String system : plan.systems()) {
+        String unsupported = Systems.unsupportedLayout(system, layout);
+        if (unsupported != null) {
+          say("[%s/%s] not run: %s", system, Cell.layoutName(layout), unsupported);
+          continue;
+        }
+        Started started = start(system, layout, allPasses);
+        if (started != null) {
+          up.put(system, started);
+          warmUp(started.target(), started.preload(), layout);
+        }
+      }
+      settingUp = false;
+      int cellCount = plan.cells(plan.systems().get(0), layout).size();
+      for (pass = 1; pass <= plan.passes(); pass++) {
+        for (int i = 0; i < cellCount; i++) {
+          for (String system : plan.systemsInPass(pass)) {
+            Started started = up.get(system);
+            if (started != null) {
+              runCell(started.target(), started.preload(), started.cells().get(i));
+            }
+          }
+        }
+        writeReport();
+      }
+    } finally {
+      settingUp = false;
+      up.values().forEach(this::stop);
+    }
+  }
+
+  /** A running target, in its own directory, with its cells. */
+  private record Started(BenchTarget target, Path dir, Preload preload, List<Cell> cells) {}
+
+  /**
+   * Starts {@code system} in a fresh directory; null when it has nothing to run or did not
+   * start, its cells then recorded as skipped or failed in each of {@code passes}.
+   */
+  private Started start(String system, Layout layout, List<Integer> passes) {
     List<Cell> cells = plan.cells(system, layout);
     String prefix = "[" + Cell.targetName(system, layout) + "]";
     if (cells.stream().allMatch(c -> plan.tooMuchInFlight(c) != null)) {
-      cells.forEach(c -> record(CellResult.skipped(c, run.id(), pass, null, plan.tooMuchInFlight(c))));
-      return;
+      passes.forEach(p -> cells.forEach(c -> record(CellResult.skipped(c, run.id(), p, null, plan.tooMuchInFlight(c)))));
+      return null;
     }
     Path dir;
     try {
       Files.createDirectories(plan.workDir());
-      dir = Files.createTempDirectory(plan.workDir(),
-          "ckpt-bench-" + system + "-" + Cell.layoutName(layout) + "-pass" + pass + "-");
+      dir = Files.createTempDirectory(plan.workDir(), "ckpt-bench-" + system + "-" + Cell.layoutName(layout)
+          + (plan.interleave() ? "-" : "-pass" + pass + "-"));
     } catch (IOException e) {
       throw new java.io.UncheckedIOException("cannot create a directory under " + plan.workDir(), e);
     }
@@ -120,26 +195,24 @@ final class Runner {
       say("%s %s", prefix, why);
       LOG.debug("{} did not start", prefix, e);
       TempDirs.deleteQuietly(dir);
-      for (Cell c : cells) {
-        String skip = plan.tooMuchInFlight(c);
-        record(skip != null ? CellResult.skipped(c, run.id(), pass, null, skip)
-            : CellResult.failed(c, run.id(), pass, null, why));
+      for (int p : passes) {
+        for (Cell c : cells) {
+          String skip = plan.tooMuchInFlight(c);
+          record(skip != null ? CellResult.skipped(c, run.id(), p, null, skip)
+              : CellResult.failed(c, run.id(), p, null, why));
+        }
       }
-      return;
+      return null;
     }
-    current = target;
+    running.add(target);
     say("%s ready in %.1f s: %s", prefix, (System.nanoTime() - t0) / 1e9, target.description());
-    try {
-      Preload preload = new Preload(target);
-      warmUp(target, preload, layout);
-      for (Cell cell : cells) {
-        runCell(target, preload, cell);
-      }
-    } finally {
-      current = null;
-      quietlyStop(target);
-      TempDirs.deleteQuietly(dir);
-    }
+    return new Started(target, dir, new Preload(target), cells);
+  }
+
+  private void stop(Started started) {
+    running.remove(started.target());
+    quietlyStop(started.target());
+    TempDirs.deleteQuietly(started.dir());
   }
 
   /**
@@ -291,10 +364,14 @@ final class Runner {
     counts.merge(r.status(), 1, Integer::sum);
   }
 
-  /** One progress line, prefixed with the pass ({@code [pass 2/3] }) when there are several. */
+  /**
+   * One progress line, prefixed with the pass ({@code [pass 2/3] }) when there are several, or
+   * with {@code [before the passes] } while {@code --interleave} starts and warms up the targets.
+   */
   private void say(String format, Object... args) {
     String line = String.format(Locale.ROOT, format, args);
-    progress.println(plan.passes() > 1 ? "[pass " + pass + "/" + plan.passes() + "] " + line : line);
+    String where = settingUp ? "[before the passes] " : "[pass " + pass + "/" + plan.passes() + "] ";
+    progress.println(plan.passes() > 1 ? where + line : line);
   }
 
   private void writeReport() {

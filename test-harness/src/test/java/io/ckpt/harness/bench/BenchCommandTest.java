@@ -130,11 +130,37 @@ class BenchCommandTest {
     }
   }
 
+  /**
+   * Interleaved: each target starts once for both passes, and each cell runs on every system in
+   * turn before the next cell, in the order of the pass.
+   */
+  @Test
+  void interleavedPassesStartEachTargetOnceAndTakeTurnsCellByCell() throws Exception {
+    Path dir = tmp.resolve("out");
+    int code = run("bench", "--systems", "ratis,copy", "--layouts", "jvm", "--workloads", "write", "--sizes", "1k",
+        "--clients", "1,2", "--target-warmup", "0s", "--warmup", "0s", "--duration", "1s", "--passes", "2",
+        "--interleave", "--out", dir.toString(), "--work-dir", tmp.resolve("work").toString());
+    assertThat(code).as(err()).isZero();
+
+    List<CellResult> cells = new ResultsFile(dir).cells();
+    assertThat(cells).extracting(r -> r.cell().system() + " " + r.cell().clients() + " " + r.pass() + " " + r.status())
+        .containsExactly("ratis 1 1 OK", "copy 1 1 OK", "ratis 2 1 OK", "copy 2 1 OK",
+            "copy 1 2 OK", "ratis 1 2 OK", "copy 2 2 OK", "ratis 2 2 OK");
+    assertThat(err()).contains("each 2 times (--passes, interleaved: every target started once)",
+        "[before the passes] [ratis/jvm] starting 3 nodes", "[before the passes] [copy/jvm] ready in ",
+        "[pass 2/2] [ratis/jvm write 1 KiB × 2] ");
+    assertThat(err().split("starting 3 nodes", -1)).as("each target started once").hasSize(3);
+    assertThat(Files.readString(dir.resolve("benchmarks.md"))).contains("| ratis | jvm | 1 KiB | 2 | ", " (2 passes, ");
+    try (var left = Files.list(tmp.resolve("work"))) {
+      assertThat(left).as("every cluster directory is removed").isEmpty();
+    }
+  }
+
   @Test
   void helpListsTheOptions() {
     assertThat(run("bench", "--help")).isZero();
     assertThat(out.toString(StandardCharsets.UTF_8)).contains("--systems", "--layouts", "--workloads", "--sizes",
-        "--clients", "--target-warmup", "--passes", "--warmup", "--duration", "--max-in-flight", "--out", "--work-dir", "--report-only",
+        "--clients", "--target-warmup", "--passes", "--interleave", "--warmup", "--duration", "--max-in-flight", "--out", "--work-dir", "--report-only",
         "mixed (90% reads, 10% writes)");
     assertThat(err()).isEmpty();
   }

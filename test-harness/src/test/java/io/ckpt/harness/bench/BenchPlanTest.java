@@ -19,7 +19,7 @@ class BenchPlanTest {
   private static BenchPlan plan(List<String> systems, List<Long> sizes, List<Integer> clients, Duration targetWarmup,
       int passes) {
     return new BenchPlan(systems, List.of(Layout.IN_JVM), List.of(Workload.byId("write")), sizes, clients,
-        targetWarmup, Duration.ZERO, Duration.ofSeconds(1), Path.of("work"), 1L << 30, passes);
+        targetWarmup, Duration.ZERO, Duration.ofSeconds(1), Path.of("work"), 1L << 30, passes, false);
   }
 
   /** Over as many passes as systems, every system runs once in every position, and the cycle repeats. */
