@@ -109,14 +109,19 @@ final class Catalog implements Closeable {
   }
 
   void putSegment(SegmentRecord record) {
+    // A name with a record in its slot is indexed already (slots are filled only here, after
+    // the name): the skip list's search per put is then saved.
+    boolean indexed = recent.get(record.getName()) != null;
     // Forgotten first: a failed put must not leave the old record readable from the slot while the map might differ.
     recent.forget(record.getName());
     byte[] b = record.toByteArray();
     store(record.getName(), b);
+    if (!indexed) {
+      addName(record.getName());
+    }
     if (b.length <= RECENT_RECORD_BYTES) {
       recent.written(record);
     }
-    addName(record.getName());
   }
 
   Optional<StagedUpload> upload(String uploadId) {
