@@ -802,7 +802,10 @@ public final class CheckpointStateMachine extends BaseStateMachine {
     }
   }
 
-  /** On stop, everything the log flushed is durable: record it exactly (crashes leave it one flush behind). */
+  /**
+   * On stop, everything the log flushed is durable: record it exactly (a crash leaves it up to
+   * {@link LogWatermark#WRITE_INTERVAL_NANOS} and a flush behind).
+   */
   private void recordFlushedLog() {
     LogWatermark w = watermark;
     if (w == null) {
