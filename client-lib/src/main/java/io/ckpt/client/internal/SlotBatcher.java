@@ -11,10 +11,11 @@ import java.util.concurrent.RejectedExecutionException;
  * Batching by free slots, shared by {@link GroupCommit} (puts) and {@link ReadBatcher} (gets):
  * at most {@code inFlight} requests are outstanding; a call that finds a free slot goes out at
  * once (an idle client adds no latency), calls arriving while every slot is busy queue, and the
- * next free slot takes what {@link #take} picks from the queue as one request. Replies are
- * delivered, and the next batch is sent, on this batcher's own thread: never on Ratis's
- * completion threads, where sending can deadlock on a client's window lock. A request's slot is
- * freed only once its replies are delivered, so the calls its callers make next share a request.
+ * next free slot takes what {@link #take} picks from the queue as one request. Batches are sent,
+ * and replies to batches of several delivered, on this batcher's own thread: never on Ratis's
+ * completion threads, where sending can deadlock on a client's window lock. The reply to a lone
+ * call is delivered where it arrives. A request's slot is freed only once its replies are delivered, so the calls its
+ * callers make next share a request.
  *
  * @param <P> a queued call
  * @param <R> the reply to one request
@@ -42,7 +43,10 @@ abstract class SlotBatcher<P, R> {
   /** Sends one request carrying {@code batch}. */
   protected abstract CompletableFuture<R> send(List<P> batch);
 
-  /** Completes the calls of {@code batch} with {@code reply}, or with {@code failure}. */
+  /**
+   * Completes the calls of {@code batch} with {@code reply}, or with {@code failure}; for a lone
+   * call on Ratis's completion thread, where it must neither send nor block.
+   */
   protected abstract void deliver(List<P> batch, R reply, Throwable failure);
 
   /** Fails a call still queued when the batcher closes. */
@@ -92,21 +96,39 @@ abstract class SlotBatcher<P, R> {
     } catch (RuntimeException e) {
       sent = CompletableFuture.failedFuture(e);
     }
-    sent.whenCompleteAsync((reply, failure) -> {
-      // Deliver before the slot is freed: callers woken by a reply usually call again at once,
-      // and those that do meanwhile join the next request instead of finding the slot free and
-      // taking it alone (a whole Raft round for one call).
-      try {
-        deliver(batch, reply, failure);
-      } finally {
-        List<P> next;
-        synchronized (this) {
-          outstanding--;
-          next = closed ? null : nextBatch();
-        }
+    sent.whenComplete((reply, failure) -> {
+      if (batch.size() == 1) {
+        // A lone call (a client with nothing else in flight): its caller is woken from here,
+        // one thread hand-off less per call; only sending the next batch needs the sender thread.
+        deliverAndFree(batch, reply, failure, true);
+      } else {
+        runOnSender(() -> deliverAndFree(batch, reply, failure, false));
+      }
+    });
+  }
+
+  /**
+   * Delivers a request's replies, then frees its slot and sends the next batch, if any: on the
+   * sender thread, which this may or may not be ({@code onCompletionThread}: Ratis's).
+   */
+  private void deliverAndFree(List<P> batch, R reply, Throwable failure, boolean onCompletionThread) {
+    // Deliver before the slot is freed: callers woken by a reply usually call again at once,
+    // and those that do meanwhile join the next request instead of finding the slot free and
+    // taking it alone (a whole Raft round for one call).
+    try {
+      deliver(batch, reply, failure);
+    } finally {
+      List<P> next;
+      synchronized (this) {
+        outstanding--;
+        next = closed ? null : nextBatch();
+      }
+      if (next != null && onCompletionThread) {
+        runOnSender(() -> dispatch(next));
+      } else {
         dispatch(next);
       }
-    }, this::runOnSender);
+    }
   }
 
   /** On the sender thread; inline once the batcher is closed (nothing is sent then). */

@@ -85,13 +85,43 @@ class SlotBatcherTest {
     assertThat(batcher.requests()).containsExactly(List.of("a"));
   }
 
+  /**
+   * A lone call's reply is delivered on the thread that completed its request (one hand-off
+   * less); replies to batches of several are delivered, and every batch is sent, on the
+   * batcher's own thread, never on a completion thread.
+   */
+  @Test
+  void aLoneCallIsAnsweredWhereItsReplyArrivesButNothingIsSentFromThere() throws Exception {
+    batcher = new Recording(1);
+    batcher.call("a");
+    batcher.call("b");
+    batcher.call("c");
+    answerOn(0, "completion-1");
+    await().atMost(WAIT).until(() -> batcher.requests().size() == 2);
+    assertThat(batcher.deliveredOn).containsEntry("a", "completion-1");
+    assertThat(batcher.sentOn).containsExactly(Thread.currentThread().getName(), "slot-batcher-test");
+
+    answerOn(1, "completion-2");
+    await().atMost(WAIT).until(() -> batcher.delivered.containsAll(List.of("b", "c")));
+    assertThat(batcher.deliveredOn).containsEntry("b", "slot-batcher-test").containsEntry("c", "slot-batcher-test");
+  }
+
+  private void answerOn(int request, String threadName) throws InterruptedException {
+    Thread t = new Thread(() -> batcher.answer(request), threadName);
+    t.start();
+    t.join(WAIT.toMillis());
+  }
+
   /** Records each request sent; the test answers them one by one. */
   private static final class Recording extends SlotBatcher<String, String> {
     private final List<List<String>> requests = new CopyOnWriteArrayList<>();
     private final List<CompletableFuture<String>> replies = new CopyOnWriteArrayList<>();
     final List<String> delivered = new CopyOnWriteArrayList<>();
     final List<String> failedClosed = new CopyOnWriteArrayList<>();
-    /** What a caller does when its reply is delivered (on the batcher's thread). */
+    /** The thread each request was sent on, and each call's reply delivered on. */
+    final List<String> sentOn = new CopyOnWriteArrayList<>();
+    final Map<String, String> deliveredOn = new ConcurrentHashMap<>();
+    /** What a caller does when its reply is delivered. */
     final Map<String, Runnable> onDelivery = new ConcurrentHashMap<>();
 
     Recording(int inFlight) {
@@ -121,6 +151,7 @@ class SlotBatcherTest {
     protected CompletableFuture<String> send(List<String> batch) {
       CompletableFuture<String> reply = new CompletableFuture<>();
       replies.add(reply);
+      sentOn.add(Thread.currentThread().getName());
       requests.add(List.copyOf(batch));
       return reply;
     }
@@ -128,6 +159,7 @@ class SlotBatcherTest {
     @Override
     protected void deliver(List<String> batch, String reply, Throwable failure) {
       for (String call : batch) {
+        deliveredOn.put(call, Thread.currentThread().getName());
         delivered.add(call);
         onDelivery.getOrDefault(call, () -> { }).run();
       }
