@@ -78,9 +78,7 @@ final class Runner {
     try {
       if (plan.interleave()) {
         pass = 1;
-        for (Layout layout : plan.layouts()) {
-          runInterleaved(layout);
-        }
+        runInterleaved();
       } else {
         for (pass = 1; pass <= plan.passes(); pass++) {
           for (String system : plan.systemsInPass(pass)) {
@@ -122,36 +120,40 @@ final class Runner {
   }
 
   /**
-   * With {@code --interleave}: starts every system of {@code layout} once and warms each up, then
-   * in each pass runs every cell on each system in turn (the pass's order) before the next cell,
-   * so that both halves of a ratio are measured within a cell's time of each other, on the same
-   * nodes in every pass.
+   * With {@code --interleave}: starts every target (system and layout) once and warms each up,
+   * then in each pass runs every cell on each target in turn (systems in the pass's order, each
+   * in every layout) before the next cell, so that both halves of a ratio are measured within a
+   * cell's time of each other, on the same nodes in every pass.
    */
-  private void runInterleaved(Layout layout) throws InterruptedException {
+  private void runInterleaved() throws InterruptedException {
     List<Integer> allPasses = java.util.stream.IntStream.rangeClosed(1, plan.passes()).boxed().toList();
     Map<String, Started> up = new java.util.LinkedHashMap<>();
     try {
       settingUp = true;
       for (String system : plan.systems()) {
-        String unsupported = Systems.unsupportedLayout(system, layout);
-        if (unsupported != null) {
-          say("[%s/%s] not run: %s", system, Cell.layoutName(layout), unsupported);
-          continue;
-        }
-        Started started = start(system, layout, allPasses);
-        if (started != null) {
-          up.put(system, started);
-          warmUp(started.target(), started.preload(), layout);
+        for (Layout layout : plan.layouts()) {
+          String unsupported = Systems.unsupportedLayout(system, layout);
+          if (unsupported != null) {
+            say("[%s/%s] not run: %s", system, Cell.layoutName(layout), unsupported);
+            continue;
+          }
+          Started started = start(system, layout, allPasses);
+          if (started != null) {
+            up.put(Cell.targetName(system, layout), started);
+            warmUp(started.target(), started.preload(), layout);
+          }
         }
       }
       settingUp = false;
-      int cellCount = plan.cells(plan.systems().get(0), layout).size();
+      int cellCount = plan.cells(plan.systems().get(0), plan.layouts().get(0)).size();
       for (pass = 1; pass <= plan.passes(); pass++) {
         for (int i = 0; i < cellCount; i++) {
           for (String system : plan.systemsInPass(pass)) {
-            Started started = up.get(system);
-            if (started != null) {
-              runCell(started.target(), started.preload(), started.cells().get(i));
+            for (Layout layout : plan.layouts()) {
+              Started started = up.get(Cell.targetName(system, layout));
+              if (started != null) {
+                runCell(started.target(), started.preload(), started.cells().get(i));
+              }
             }
           }
         }

@@ -3,6 +3,7 @@ package io.ckpt.harness.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.ckpt.harness.bench.report.BarChart;
+import io.ckpt.harness.bench.results.Cell;
 import io.ckpt.harness.bench.results.CellResult;
 import io.ckpt.harness.bench.results.ResultsFile;
 import io.ckpt.harness.bench.results.Workload;
@@ -131,25 +132,29 @@ class BenchCommandTest {
   }
 
   /**
-   * Interleaved: each target starts once for both passes, and each cell runs on every system in
-   * turn before the next cell, in the order of the pass.
+   * Interleaved: each target (system and layout) starts once for both passes, and each cell runs
+   * on every target in turn before the next cell, the systems in the order of the pass.
    */
   @Test
   void interleavedPassesStartEachTargetOnceAndTakeTurnsCellByCell() throws Exception {
     Path dir = tmp.resolve("out");
-    int code = run("bench", "--systems", "ratis,copy", "--layouts", "jvm", "--workloads", "write", "--sizes", "1k",
-        "--clients", "1,2", "--target-warmup", "0s", "--warmup", "0s", "--duration", "1s", "--passes", "2",
-        "--interleave", "--out", dir.toString(), "--work-dir", tmp.resolve("work").toString());
+    int code = run("bench", "--systems", "ratis,copy", "--layouts", "jvm,processes", "--workloads", "write",
+        "--sizes", "1k", "--clients", "1,2", "--target-warmup", "0s", "--warmup", "0s", "--duration", "1s",
+        "--passes", "2", "--interleave", "--out", dir.toString(), "--work-dir", tmp.resolve("work").toString());
     assertThat(code).as(err()).isZero();
 
     List<CellResult> cells = new ResultsFile(dir).cells();
-    assertThat(cells).extracting(r -> r.cell().system() + " " + r.cell().clients() + " " + r.pass() + " " + r.status())
-        .containsExactly("ratis 1 1 OK", "copy 1 1 OK", "ratis 2 1 OK", "copy 2 1 OK",
-            "copy 1 2 OK", "ratis 1 2 OK", "copy 2 2 OK", "ratis 2 2 OK");
+    assertThat(cells).extracting(r -> Cell.targetName(r.cell().system(), r.cell().layout()) + " " + r.cell().clients()
+            + " " + r.pass() + " " + r.status())
+        .containsExactly(
+            "ratis/jvm 1 1 OK", "ratis/processes 1 1 OK", "copy/jvm 1 1 OK",
+            "ratis/jvm 2 1 OK", "ratis/processes 2 1 OK", "copy/jvm 2 1 OK",
+            "copy/jvm 1 2 OK", "ratis/jvm 1 2 OK", "ratis/processes 1 2 OK",
+            "copy/jvm 2 2 OK", "ratis/jvm 2 2 OK", "ratis/processes 2 2 OK");
     assertThat(err()).contains("each 2 times (--passes, interleaved: every target started once)",
         "[before the passes] [ratis/jvm] starting 3 nodes", "[before the passes] [copy/jvm] ready in ",
-        "[pass 2/2] [ratis/jvm write 1 KiB × 2] ");
-    assertThat(err().split("starting 3 nodes", -1)).as("each target started once").hasSize(3);
+        "[before the passes] [copy/processes] not run: ", "[pass 2/2] [ratis/processes write 1 KiB × 2] ");
+    assertThat(err().split("starting 3 nodes", -1)).as("each target started once").hasSize(4);
     assertThat(Files.readString(dir.resolve("benchmarks.md"))).contains("| ratis | jvm | 1 KiB | 2 | ", " (2 passes, ");
     try (var left = Files.list(tmp.resolve("work"))) {
       assertThat(left).as("every cluster directory is removed").isEmpty();
