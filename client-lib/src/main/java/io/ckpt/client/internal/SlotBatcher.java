@@ -14,8 +14,8 @@ import java.util.concurrent.RejectedExecutionException;
  * next free slot takes what {@link #take} picks from the queue as one request. Batches are sent,
  * and replies to batches of several delivered, on this batcher's own thread: never on Ratis's
  * completion threads, where sending can deadlock on a client's window lock. The reply to a lone
- * call is delivered where it arrives. A request's slot is freed only once its replies are delivered, so the calls its
- * callers make next share a request.
+ * call is delivered where it arrives. A request's slot is freed only once its replies are
+ * delivered, so the calls its callers make next share a request.
  *
  * @param <P> a queued call
  * @param <R> the reply to one request

@@ -92,10 +92,10 @@ public final class BenchCommand implements CkptSubcommand {
   private String passes;
 
   @Option(names = "--interleave",
-      description = "Start every system in every layout once for all passes (all their nodes up at once, each warmed "
-          + "up once) and in each pass run each cell on every one in turn, in the pass's order, before the next cell: the two "
-          + "halves of a ratio are then measured a cell's time apart, not a whole system's cells apart, on a machine "
-          + "whose speed drifts.")
+      description = "Start every system in every layout once for all passes (all their nodes up at once, each "
+          + "warmed up once) and in each pass run each cell on every one in turn, in the pass's order, before the "
+          + "next cell: the two halves of a ratio are then measured a cell's time apart, not a whole system's cells "
+          + "apart, on a machine whose speed drifts.")
   private boolean interleave;
 
   @Option(names = "--warmup", defaultValue = "10s", paramLabel = "DURATION",

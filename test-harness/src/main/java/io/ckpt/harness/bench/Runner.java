@@ -176,7 +176,8 @@ final class Runner {
     List<Cell> cells = plan.cells(system, layout);
     String prefix = "[" + Cell.targetName(system, layout) + "]";
     if (cells.stream().allMatch(c -> plan.tooMuchInFlight(c) != null)) {
-      passes.forEach(p -> cells.forEach(c -> record(CellResult.skipped(c, run.id(), p, null, plan.tooMuchInFlight(c)))));
+      passes.forEach(p -> cells.forEach(
+          c -> record(CellResult.skipped(c, run.id(), p, null, plan.tooMuchInFlight(c)))));
       return null;
     }
     Path dir;

@@ -165,7 +165,8 @@ class BenchCommandTest {
   void helpListsTheOptions() {
     assertThat(run("bench", "--help")).isZero();
     assertThat(out.toString(StandardCharsets.UTF_8)).contains("--systems", "--layouts", "--workloads", "--sizes",
-        "--clients", "--target-warmup", "--passes", "--interleave", "--warmup", "--duration", "--max-in-flight", "--out", "--work-dir", "--report-only",
+        "--clients", "--target-warmup", "--passes", "--interleave", "--warmup", "--duration", "--max-in-flight",
+        "--out", "--work-dir", "--report-only",
         "mixed (90% reads, 10% writes)");
     assertThat(err()).isEmpty();
   }

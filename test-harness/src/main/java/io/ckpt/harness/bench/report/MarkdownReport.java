@@ -135,11 +135,11 @@ public final class MarkdownReport {
     if (passes) {
       md.append("- **passes**: with `--passes N` every system ran N times, the systems taking turns, each pass on "
           + "freshly started nodes; with `--interleave` (see the command) each system's nodes were started once for "
-          + "all passes, and each pass ran every cell on each system in turn before the next cell. A cell's figures are then medians over the passes that ran, each column on its "
-          + "own; ops/s is followed by how many passes ran and their lowest–highest ops/s, and notes name the "
-          + "passes they apply to. A ratio is then the median of per-pass ratios (pass i of ckpt ÷ pass i of the "
-          + "baseline, same run, both ran), followed by how many passes paired and their range; the verdict uses "
-          + "the median.\n");
+          + "all passes, and each pass ran every cell on each system in turn before the next cell. A cell's figures "
+          + "are then medians over the passes that ran, each column on its own; ops/s is followed by how many passes "
+          + "ran and their lowest–highest ops/s, and notes name the passes they apply to. A ratio is then the median "
+          + "of per-pass ratios (pass i of ckpt ÷ pass i of the baseline, same run, both ran), followed by how many "
+          + "passes paired and their range; the verdict uses the median.\n");
     }
     md.append('\n');
   }
