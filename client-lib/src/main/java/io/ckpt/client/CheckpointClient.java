@@ -108,8 +108,8 @@ public final class CheckpointClient implements AutoCloseable {
     validateName(name);
     Objects.requireNonNull(data, "data");
     if (data.length <= transport.settings().chunkSize()) {
-      // Replies arrive on the group-commit thread (a Ratis thread for puts too large to group):
-      // a callback that writes again and waits must not run there.
+      // Replies arrive on a thread of the client (Ratis's for a lone put or one too large to group,
+      // the group-commit thread for a batch): a callback that writes again and waits must not run there.
       return uploader.putSmall(name, data, options)
           .<WriteResult>handleAsync((r, t) -> {
             if (t != null) {
