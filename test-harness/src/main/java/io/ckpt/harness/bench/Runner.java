@@ -83,11 +83,6 @@ final class Runner {
         for (pass = 1; pass <= plan.passes(); pass++) {
           for (String system : plan.systemsInPass(pass)) {
             for (Layout layout : plan.layouts()) {
-              String unsupported = Systems.unsupportedLayout(system, layout);
-              if (unsupported != null) {
-                say("[%s/%s] not run: %s", system, Cell.layoutName(layout), unsupported);
-                continue;
-              }
               runTarget(system, layout);
               writeReport();
             }
@@ -132,11 +127,6 @@ final class Runner {
       settingUp = true;
       for (String system : plan.systems()) {
         for (Layout layout : plan.layouts()) {
-          String unsupported = Systems.unsupportedLayout(system, layout);
-          if (unsupported != null) {
-            say("[%s/%s] not run: %s", system, Cell.layoutName(layout), unsupported);
-            continue;
-          }
           Started started = start(system, layout, allPasses);
           if (started != null) {
             up.put(Cell.targetName(system, layout), started);
@@ -169,10 +159,16 @@ final class Runner {
   private record Started(BenchTarget target, Path dir, Preload preload, List<Cell> cells) {}
 
   /**
-   * Starts {@code system} in a fresh directory; null when it has nothing to run or did not
-   * start, its cells then recorded as skipped or failed in each of {@code passes}.
+   * Starts {@code system} in a fresh directory; null when it cannot run in {@code layout} (said,
+   * nothing recorded), or has nothing to run or did not start, its cells then recorded as skipped
+   * or failed in each of {@code passes}.
    */
   private Started start(String system, Layout layout, List<Integer> passes) {
+    String unsupported = Systems.unsupportedLayout(system, layout);
+    if (unsupported != null) {
+      say("[%s/%s] not run: %s", system, Cell.layoutName(layout), unsupported);
+      return null;
+    }
     List<Cell> cells = plan.cells(system, layout);
     String prefix = "[" + Cell.targetName(system, layout) + "]";
     if (cells.stream().allMatch(c -> plan.tooMuchInFlight(c) != null)) {
