@@ -1,6 +1,8 @@
 package io.ckpt.harness;
 
 import io.ckpt.client.PeerAddress;
+import io.ckpt.harness.net.LinkProxy;
+import io.ckpt.harness.net.LinkTable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -80,10 +82,10 @@ public final class ProcessCluster implements AutoCloseable {
     }
 
     /**
-     * Routes every peer link through an address of its own: node i reaches node j at
-     * {@link #linkAddress}(i, j), where the caller must run a proxy (see
-     * {@code io.ckpt.harness.net}) forwarding to {@link #nodeAddress}(j). Clients still connect
-     * to the nodes directly.
+     * Routes every peer link through addresses of its own: node i reaches each port of node j
+     * (Raft, and stream if the nodes have stream ports) at an address of the link, where the
+     * caller must run the proxies: {@link #startLinks}. Clients still connect to the nodes
+     * directly.
      */
     public Builder routedPeerLinks() {
       this.routed = true;
@@ -128,15 +130,28 @@ public final class ProcessCluster implements AutoCloseable {
     }
   }
 
-  /** Where node {@code to} really listens. */
-  public InetSocketAddress nodeAddress(String to) {
-    PeerAddress p = peer(to);
-    return new InetSocketAddress(p.host(), p.port());
+  /**
+   * Starts the proxies of every peer link (the nodes reach each other only through them), their
+   * jitter seeded by {@code seed}. Only for a cluster built with {@link Builder#routedPeerLinks()}.
+   */
+  public LinkTable startLinks(long seed) {
+    if (!routed) {
+      throw new IllegalStateException("the peer links of this cluster are not routed");
+    }
+    return LinkTable.start(peers.stream().map(PeerAddress::id).toList(), this::linkEndpoints, seed,
+        LinkProxy.DEFAULT_HOLD_LIMIT);
   }
 
-  /** Where node {@code from} connects to reach node {@code to} when peer links are routed. */
-  public InetSocketAddress linkAddress(String from, String to) {
-    return new InetSocketAddress(viewAddress(from), peer(to).port());
+  /**
+   * The proxies of link {@code from->to}: for each port node {@code to} listens on (its Raft
+   * port, then its stream port if it has one), where node {@code from} connects to reach it and
+   * where it really listens.
+   */
+  private List<LinkTable.Endpoints> linkEndpoints(String from, String to) {
+    PeerAddress target = peer(to);
+    List<Integer> ports = target.hasStreamPort() ? List.of(target.port(), target.streamPort()) : List.of(target.port());
+    return ports.stream().map(port -> new LinkTable.Endpoints(new InetSocketAddress(viewAddress(from), port),
+        new InetSocketAddress(target.host(), port))).toList();
   }
 
   private String viewAddress(String node) {
@@ -190,13 +205,17 @@ public final class ProcessCluster implements AutoCloseable {
       // The group's addresses name "localhost"; each node resolves it to its own view address,
       // where the proxies of its outgoing links listen. The node itself binds the real address.
       cmd.add("-Djdk.net.hosts.file=" + writeHostsFile(id));
-      serverPeers = PeerAddress.format(peers.stream().map(p -> new PeerAddress(p.id(), "localhost", p.port())).toList());
+      serverPeers = PeerAddress.format(peers.stream()
+          .map(p -> new PeerAddress(p.id(), "localhost", p.port(), p.streamPort())).toList());
     }
     cmd.addAll(jvmArgs);
     cmd.addAll(List.of("-jar", jar().toString(), "server", "--id", id, "--peers", serverPeers,
         "--dir", dir.resolve(id).toString()));
     if (routed) {
       cmd.addAll(List.of("-D", "raft.grpc.server.host=" + peer(id).host()));
+      if (peer(id).hasStreamPort()) {
+        cmd.addAll(List.of("-D", "raft.netty.dataStream.host=" + peer(id).host()));
+      }
     }
     properties.forEach((k, v) -> cmd.addAll(List.of("-D", k + "=" + v)));
     running.put(id, launch(cmd, dir.resolve(id + ".log")));

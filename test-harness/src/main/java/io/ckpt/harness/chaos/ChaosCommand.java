@@ -54,6 +54,10 @@ public final class ChaosCommand implements CkptSubcommand {
           + "delay, reset, corrupt_store; 'none' for a fault-free run.")
   private List<String> faults;
 
+  @Option(names = "--streams", description = "Give every node a stream port: chunked writes go as DataStream "
+      + "streams, through the same faults as the Raft links.")
+  private boolean streams;
+
   @Option(names = "--op-timeout", defaultValue = "5s", paramLabel = "DURATION",
       description = "After this an operation is recorded as unknown (default ${DEFAULT-VALUE}).")
   private String opTimeout;
@@ -68,12 +72,13 @@ public final class ChaosCommand implements CkptSubcommand {
     ChaosOptions options;
     try {
       options = new ChaosOptions(nodes, parse(duration, "--duration"), clients, keys, s,
-          out != null ? out : Path.of("chaos-" + Long.toUnsignedString(s)), kinds(), parse(opTimeout, "--op-timeout"));
+          out != null ? out : Path.of("chaos-" + Long.toUnsignedString(s)), kinds(), parse(opTimeout, "--op-timeout"),
+          streams);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
-    root.err().printf("chaos: seed %d, %d nodes, %d clients, %s; writing to %s%n", s, nodes, clients, duration,
-        options.out().toAbsolutePath());
+    root.err().printf("chaos: seed %d, %d nodes%s, %d clients, %s; writing to %s%n", s, nodes,
+        streams ? " with stream ports" : "", clients, duration, options.out().toAbsolutePath());
     ChaosReport report = new ChaosRun(options, root.err()).run();
     root.out().print(report.text());
     root.out().flush();

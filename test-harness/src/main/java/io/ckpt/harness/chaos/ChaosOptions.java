@@ -15,9 +15,11 @@ import java.util.List;
  * @param out the directory for the history, the timeline and the summary
  * @param faults the kinds of fault the schedule draws from (empty: no faults)
  * @param opTimeout how long one client operation may take before it is recorded as unknown
+ * @param streams whether every node has a stream port (chunked writes then go as DataStream
+ *     streams, their links routed through the same fault proxies as the Raft links)
  */
 public record ChaosOptions(int nodes, Duration duration, int clients, int keys, long seed, Path out,
-    List<Fault.Kind> faults, Duration opTimeout) {
+    List<Fault.Kind> faults, Duration opTimeout, boolean streams) {
   /** Leases taken by clients last an hour (the longest ckpt grants) and must not expire mid-run. */
   static final Duration MAX_DURATION = ChaosClient.LEASE_TTL.minusMinutes(10);
 

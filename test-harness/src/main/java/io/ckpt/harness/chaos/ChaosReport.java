@@ -51,8 +51,9 @@ public record ChaosReport(ChaosOptions options, List<Op> ops, FaultPlan plan, Li
   /** The summary printed at the end of a run and written to {@code summary.txt}. */
   public String text() {
     StringBuilder b = new StringBuilder();
-    b.append(String.format("chaos run: %d nodes, %d clients, %d keys, seed %d, %s of operations (%s in all)%n",
-        options.nodes(), options.clients(), options.keys(), options.seed(), options.duration(), took));
+    b.append(String.format("chaos run: %d nodes%s, %d clients, %d keys, seed %d, %s of operations (%s in all)%n",
+        options.nodes(), options.streams() ? " with stream ports" : "", options.clients(), options.keys(),
+        options.seed(), options.duration(), took));
     b.append(String.format("operations: %d%n", ops.size()));
     counts().forEach((kind, byOutcome) -> b.append(String.format("  %-10s %s%n", kind, byOutcome)));
     b.append(String.format("faults injected: %d %s%n", injected, faultsByKind()));

@@ -60,18 +60,18 @@ public final class ChaosRun {
     long start = System.nanoTime();
     FaultPlan plan = FaultPlan.generate(options.seed(), options.nodes(), options.duration(), options.faults());
     History history = new History();
-    try (ProcessCluster cluster = ProcessCluster.builder().nodes(options.nodes()).routedPeerLinks().deferStart()
+    try (ProcessCluster cluster = ProcessCluster.builder().nodes(options.nodes()).streams(options.streams())
+            .routedPeerLinks().deferStart()
             .jvmArgs("-Xmx256m")
             // Snapshots and log purges every few thousand entries: lagging nodes catch up by snapshot install.
             .property("raft.server.snapshot.auto.trigger.threshold", "3000")
             .property("ckpt.store.snapshot.trigger.bytes", "32MB").start();
-        LinkTable links = LinkTable.start(nodeIds(cluster),
-            (from, to) -> new LinkTable.Endpoints(cluster.linkAddress(from, to), cluster.nodeAddress(to)));
+        LinkTable links = cluster.startLinks(options.seed());
         Timeline timeline = new Timeline(out.resolve("timeline.txt"), start);
         CheckpointClient admin = CheckpointClient.builder().peers(cluster.peers()).timeout(Duration.ofSeconds(20)).build()) {
       cluster.startAll();
-      timeline.event("start " + options.nodes() + " nodes, " + options.clients() + " clients, seed " + options.seed()
-          + ", " + plan.faults().size() + " faults planned");
+      timeline.event("start " + options.nodes() + " nodes" + (options.streams() ? " with stream ports" : "") + ", "
+          + options.clients() + " clients, seed " + options.seed() + ", " + plan.faults().size() + " faults planned");
       awaitLeader(admin, Duration.ofMinutes(2));
       List<String> keys = IntStream.range(0, options.keys()).mapToObj(i -> "chaos/k" + i).toList();
 
@@ -110,6 +110,9 @@ public final class ChaosRun {
         io.ckpt.harness.TempDirs.deleteQuietly(out.resolve("local")); // the clients' stores: volumes of 64 MiB each
       }
       timeline.event("clients stopped; " + nemesis.injected() + " faults injected; healing");
+      if (options.streams()) {
+        timeline.event("the nodes sent each other " + links.bytesToPort(1) / (1 << 20) + " MiB on their stream ports");
+      }
 
       String convergence = converge(admin, cluster);
       timeline.event("converged: " + convergence);

@@ -19,4 +19,11 @@ public record LinkStats(
     long connectionsAccepted,
     int connectionsOpen,
     long connectionsReset,
-    long connectFailures) {}
+    long connectFailures) {
+  /** The counters of two proxies together (the ports of one link). */
+  public LinkStats plus(LinkStats o) {
+    return new LinkStats(bytesToTarget + o.bytesToTarget, bytesFromTarget + o.bytesFromTarget, heldBytes + o.heldBytes,
+        connectionsAccepted + o.connectionsAccepted, connectionsOpen + o.connectionsOpen,
+        connectionsReset + o.connectionsReset, connectFailures + o.connectFailures);
+  }
+}

@@ -20,7 +20,7 @@ class ChaosScheduleTest {
     Duration duration = io.ckpt.client.util.Durations.parse(System.getProperty("ckpt.chaos.duration", "2m"));
     long seed = Long.getLong("ckpt.chaos.seed", 20261126L);
     ChaosOptions options = new ChaosOptions(5, duration, 8, 4, seed, Path.of("target", "chaos-ci"),
-        List.of(Fault.Kind.values()), Duration.ofSeconds(5));
+        List.of(Fault.Kind.values()), Duration.ofSeconds(5), false);
 
     ChaosReport report = new ChaosRun(options, System.out).run();
     System.out.println(report.text());

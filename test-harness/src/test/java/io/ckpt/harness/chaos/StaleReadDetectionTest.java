@@ -33,8 +33,7 @@ class StaleReadDetectionTest {
   void aStaleReadPassedOffAsLinearizableIsCaught() throws Exception {
     try (ProcessCluster cluster = ProcessCluster.builder().nodes(3).jvmArgs("-Xmx256m").routedPeerLinks()
             .deferStart().start();
-        LinkTable links = LinkTable.start(List.of("n1", "n2", "n3"),
-            (from, to) -> new LinkTable.Endpoints(cluster.linkAddress(from, to), cluster.nodeAddress(to)));
+        LinkTable links = cluster.startLinks(1);
         CheckpointClient client = CheckpointClient.builder().peers(cluster.peers()).timeout(Duration.ofSeconds(30)).build()) {
       cluster.startAll();
       String leader = Awaitility.await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))

@@ -119,6 +119,44 @@ class LinkTableTest {
   }
 
   @Test
+  void everyPortOfALinkSharesItsFaultsAndItsCounters() throws Exception {
+    List<String> nodes = List.of("a", "b");
+    for (String node : nodes) {
+      servers.put(node, new EchoServer());
+      servers.put(node + "-stream", new EchoServer());
+    }
+    table = LinkTable.start(nodes, (from, to) -> List.of(loopback(nodes, from, to, servers.get(to).address()),
+        loopback(nodes, from, to, servers.get(to + "-stream").address())), 1, LinkProxy.DEFAULT_HOLD_LIMIT);
+    List<LinkProxy> ab = table.proxies("a", "b");
+    assertThat(ab).hasSize(2);
+    assertThat(table.proxy("a", "b")).isSameAs(ab.get(0));
+    Socket raft = connect(ab.get(0).listenAddress());
+    Socket stream = connect(ab.get(1).listenAddress());
+    Socket back = connect(table.proxies("b", "a").get(1).listenAddress());
+    sockets.putAll(Map.of("raft", raft, "stream", stream, "back", back));
+    assertThat(roundTrip(raft, "r")).isEqualTo("r");
+    assertThat(roundTrip(stream, "s")).isEqualTo("s");
+
+    table.block("a", "b");
+    send(raft, "x");
+    send(stream, "y");
+    await().until(() -> table.stats().get(new Link("a", "b")).heldBytes() == 2);
+    assertNothingArrives(raft);
+    assertNothingArrives(stream);
+    assertThat(roundTrip(back, "b reaches a on both ports")).isEqualTo("b reaches a on both ports");
+
+    table.heal();
+    assertThat(receive(raft, 1)).isEqualTo("x");
+    assertThat(receive(stream, 1)).isEqualTo("y");
+    LinkStats abStats = table.stats().get(new Link("a", "b"));
+    assertThat(abStats.connectionsAccepted()).isEqualTo(2);
+    assertThat(abStats.bytesToTarget()).isEqualTo(4);
+    assertThat(table.bytesToPort(1)).as("the second ports, both links").isEqualTo(2 + "b reaches a on both ports".length());
+    assertThat(table.bytesToPort(2)).isZero();
+    assertThat(table.reset("a", "b")).as("one connection per port").isEqualTo(2);
+  }
+
+  @Test
   void describeNamesEachFault() {
     List<String> nodes = List.of("n1", "n2", "n3", "n4", "n5");
     InetSocketAddress nowhere = new InetSocketAddress("127.0.0.1", 9);
