@@ -27,6 +27,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -85,18 +87,40 @@ public final class CheckpointClient implements AutoCloseable {
       Objects.requireNonNull(options, "options");
       return transport.await(uploader.putSmall(name, data, options), transport.deadline(), "put " + name);
     }
-    return put(name, new ByteArrayInputStream(data), options, data.length, ProgressListener.NONE);
+    validateName(name);
+    Objects.requireNonNull(options, "options");
+    return uploader.put(name, new ByteArrayInputStream(data), () -> new ByteArrayInputStream(data), options,
+        data.length, ProgressListener.NONE);
   }
 
   /**
    * Writes a new version from a stream, chunk by chunk; the stream is read to its end and not
-   * closed. {@code sizeHint} (or -1) only feeds the progress listener.
+   * closed. {@code sizeHint} (or -1) only feeds the progress listener. When the nodes take
+   * streams and one becomes unreachable part-way through this put's streams, the bytes already
+   * read cannot be read again: the put fails unavailable (retry it: chunked writes then go
+   * through the log for a while). {@link #put(String, byte[], PutOptions)} and
+   * {@link #put(String, Path, PutOptions, ProgressListener)} start over through the log instead.
    */
   public WriteResult put(String name, InputStream in, PutOptions options, long sizeHint, ProgressListener progress) {
     validateName(name);
     Objects.requireNonNull(in, "in");
     Objects.requireNonNull(options, "options");
-    return uploader.put(name, in, options, sizeHint, progress == null ? ProgressListener.NONE : progress);
+    return uploader.put(name, in, null, options, sizeHint, progress == null ? ProgressListener.NONE : progress);
+  }
+
+  /**
+   * Writes a new version with the bytes of {@code file}, chunk by chunk; if a stream meets an
+   * unreachable node part-way, the put reads the file again from its start through the log.
+   * The file must not change while it is written: the version is whatever bytes were read.
+   */
+  public WriteResult put(String name, Path file, PutOptions options, ProgressListener progress) throws IOException {
+    validateName(name);
+    Objects.requireNonNull(file, "file");
+    Objects.requireNonNull(options, "options");
+    try (InputStream in = Files.newInputStream(file)) {
+      return uploader.put(name, in, () -> Files.newInputStream(file), options, Files.size(file),
+          progress == null ? ProgressListener.NONE : progress);
+    }
   }
 
   /**

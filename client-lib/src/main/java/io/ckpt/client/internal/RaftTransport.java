@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.client.api.DataStreamOutput;
@@ -55,6 +56,12 @@ public final class RaftTransport implements Closeable {
   static final int READ_REPLY_HEADROOM = 8 << 20;
   static final java.time.Duration READ_TIMEOUT_MAX = java.time.Duration.ofSeconds(3);
   private final RaftClient readClient;
+  /**
+   * Where linearizable reads that name no node go: null for the read client's leader; after a
+   * node refused one for want of a leader it can reach (it is cut off), the next peer after it.
+   * Any node serves a linearizable read (ReadIndex through its leader).
+   */
+  private final AtomicReference<RaftPeerId> readTarget = new AtomicReference<>();
   /** Streams to the nodes, when every one of them has a stream port; else null. */
   private final StreamTransport streams;
   private final java.util.concurrent.ExecutorService readers = java.util.concurrent.Executors.newCachedThreadPool(r -> {
@@ -264,7 +271,8 @@ public final class RaftTransport implements Closeable {
   }
 
   private CompletableFuture<Answer> queryOnce(Query query, String node, boolean stale, long minIndex) {
-    RaftPeerId server = node == null ? (stale ? RaftPeerId.valueOf(defaultStaleNode()) : null) : peerId(node);
+    RaftPeerId server = node != null ? peerId(node) : stale ? RaftPeerId.valueOf(defaultStaleNode()) : readTarget.get();
+    boolean anyNode = node == null && !stale;
     Message m = RaftMessages.of(query);
     // One client for all reads (they are unordered): it learns the leader once, not per lane.
     RaftClient client = readClient;
@@ -272,6 +280,7 @@ public final class RaftTransport implements Closeable {
     // sequence numbers of requests that went to the leader. Linearizable reads go unordered;
     // stale reads have only a blocking form, run on the reader pool.
     RaftPeerId target = server;
+    RaftPeerId asked = target != null ? target : client.getLeaderId();
     CompletableFuture<RaftClientReply> f = stale
         ? CompletableFuture.supplyAsync(() -> {
           try {
@@ -281,7 +290,7 @@ public final class RaftTransport implements Closeable {
           }
         }, readers)
         : client.async().sendReadOnlyUnordered(m, server);
-    return f.thenApply(reply -> {
+    CompletableFuture<Answer> answer = f.thenApply(reply -> {
       if (!reply.isSuccess()) {
         throw new java.util.concurrent.CompletionException(reply.getException());
       }
@@ -292,6 +301,35 @@ public final class RaftTransport implements Closeable {
         throw new CheckpointException("unreadable reply from " + reply.getServerId(), e);
       }
     });
+    if (!anyNode) {
+      return answer;
+    }
+    return answer.whenComplete((a, t) -> {
+      if (t != null && cutOff(t)) {
+        readTarget.compareAndSet(target, nextPeer(asked));
+      }
+    });
+  }
+
+  /** Whether a read failed because the node asked knows no leader it can reach (yet). */
+  private static boolean cutOff(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof ReadIndexException || c instanceof LeaderNotReadyException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The peer after {@code node} in the peers' order (the first after the last, or if null). */
+  private RaftPeerId nextPeer(RaftPeerId node) {
+    List<PeerAddress> peers = settings.peers();
+    for (int i = 0; node != null && i < peers.size(); i++) {
+      if (peers.get(i).id().equals(node.toString())) {
+        return peerId(peers.get((i + 1) % peers.size()).id());
+      }
+    }
+    return peerId(peers.get(0).id());
   }
 
   /** The pool blocking reads run on (daemon threads). */

@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -121,9 +122,21 @@ public final class Uploader {
         .thenApply(r -> Replies.toResult(r, expected(options)));
   }
 
-  /** Streams {@code in} as a new version; never holds more than the in-flight bound of it. */
-  public WriteResult put(String name, InputStream in, PutOptions options, long totalHint, ProgressListener progress) {
-    Deadline deadline = transport.deadline();
+  /**
+   * Streams {@code in} as a new version; never holds more than the in-flight bound of it. If a
+   * DataStream stream breaks part-way (a node on its route is unreachable: Ratis answers a
+   * stream's header before its other nodes have it, so an unreachable one shows only as packets
+   * that time out) and {@code reopen} gives the bytes again from their start, the put starts over
+   * through the log; without {@code reopen} (null) it fails unavailable. Either way chunked writes
+   * go through the log for {@link #STREAMS_RETRY_AFTER_NANOS} after.
+   */
+  public WriteResult put(String name, InputStream in, Callable<InputStream> reopen, PutOptions options, long totalHint,
+      ProgressListener progress) {
+    return put(name, in, reopen, options, totalHint, progress, transport.deadline());
+  }
+
+  private WriteResult put(String name, InputStream in, Callable<InputStream> reopen, PutOptions options, long totalHint,
+      ProgressListener progress, Deadline deadline) {
     byte[] first = readChunk(in);
     byte[] second = first.length < chunkSize ? new byte[0] : readChunk(in);
     if (second.length == 0) {
@@ -132,12 +145,42 @@ public final class Uploader {
       return r;
     }
     if (transport.streams() && System.nanoTime() - streamsFailedAt > STREAMS_RETRY_AFTER_NANOS) {
-      Optional<WriteResult> streamed = putStreamed(name, first, second, in, options, totalHint, progress, deadline);
-      if (streamed.isPresent()) {
-        return streamed.get();
+      try {
+        Optional<WriteResult> streamed = putStreamed(name, first, second, in, options, totalHint, progress, deadline);
+        if (streamed.isPresent()) {
+          return streamed.get();
+        }
+      } catch (StreamBroken e) {
+        streamsFailedAt = System.nanoTime();
+        if (reopen == null || deadline.expired()) {
+          throw e.failure();
+        }
+        InputStream again;
+        try {
+          again = reopen.call();
+        } catch (Exception reopenFailed) {
+          e.failure().addSuppressed(reopenFailed);
+          throw e.failure();
+        }
+        try {
+          return put(name, again, null, options, totalHint, progress, deadline);
+        } finally {
+          closeQuietly(again);
+        }
       }
     }
     return putChunked(name, first, second, in, options, totalHint, progress, deadline);
+  }
+
+  /** A stream of an upload failed before its commit was sent: the put may start over through the log. */
+  private static final class StreamBroken extends RuntimeException {
+    StreamBroken(UnavailableException failure) {
+      super(failure.getMessage(), failure, false, false);
+    }
+
+    UnavailableException failure() {
+      return (UnavailableException) getCause();
+    }
   }
 
   /**
@@ -146,7 +189,8 @@ public final class Uploader {
    * stream's packets are up to {@link #STREAM_PACKET_BYTES} of whole chunks, never crossing a
    * stream. Returns empty, having sent nothing, if the first stream cannot be opened (a node is
    * down or has no stream server): the caller then writes through the log, and streams are not
-   * tried again for {@link #STREAMS_RETRY_AFTER_NANOS}.
+   * tried again for {@link #STREAMS_RETRY_AFTER_NANOS}. Throws {@link StreamBroken} if a stream
+   * fails unavailable later, before the commit is sent (the upload is aborted).
    */
   private Optional<WriteResult> putStreamed(String name, byte[] first, byte[] second, InputStream rest,
       PutOptions options, long totalHint, ProgressListener progress, Deadline deadline) {
@@ -160,78 +204,82 @@ public final class Uploader {
     int index = 0;
     boolean ok = false;
     try {
-      boolean more = true;
-      while (more) {
-        LogEntry header = LogEntry.newBuilder().setStreamedChunks(StreamedChunksEntry.newBuilder()
-            .setUploadId(uploadId).setName(name).setFirstIndex(index).setChunkBytes(chunkSize)).build();
-        DataStreamOutput out;
-        try {
-          out = transport.openStream(lane, header);
-        } catch (RuntimeException e) {
-          if (index > 0) {
-            throw new UnavailableException("put " + name + ": cannot open a stream: " + e.getMessage(), e);
+      try {
+        boolean more = true;
+        while (more) {
+          LogEntry header = LogEntry.newBuilder().setStreamedChunks(StreamedChunksEntry.newBuilder()
+              .setUploadId(uploadId).setName(name).setFirstIndex(index).setChunkBytes(chunkSize)).build();
+          DataStreamOutput out;
+          try {
+            out = transport.openStream(lane, header);
+          } catch (RuntimeException e) {
+            if (index > 0) {
+              throw new UnavailableException("put " + name + ": cannot open a stream: " + e.getMessage(), e);
+            }
+            streamsFailedAt = System.nanoTime();
+            return Optional.empty();
           }
-          streamsFailedAt = System.nanoTime();
-          return Optional.empty();
-        }
-        if (index == 0 && !headerAccepted(out, deadline)) {
-          streamsFailedAt = System.nanoTime();
-          out.closeAsync();
-          return Optional.empty();
-        }
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        List<CompletableFuture<DataStreamReply>> packets = new ArrayList<>();
-        int inStream = 0;
-        boolean last;
-        boolean closeSent = false;
-        try {
-          do {
-            byte[] packet = new byte[Math.min(packetChunks, streamChunks - inStream) * chunkSize];
-            final int len = read(in, packet);
-            whole.update(packet, 0, len);
-            int chunks = (len + chunkSize - 1) / chunkSize;
-            inStream += chunks;
-            index += chunks;
-            more = len == packet.length && !atEnd(in);
-            last = !more || inStream == streamChunks;
-            acquire(streamWindow, len, deadline, name);
-            ByteBuffer bytes = ByteBuffer.wrap(packet, 0, len);
-            CompletableFuture<DataStreamReply> f = (last
-                ? out.writeAsync(bytes, StandardWriteOption.SYNC, StandardWriteOption.CLOSE) : out.writeAsync(bytes))
-                .whenComplete((r, t) -> {
-                  streamWindow.release(len);
-                  if (t != null || !r.isSuccess() || r.getBytesWritten() != len) {
-                    failure.compareAndSet(null, t != null ? t : new UnavailableException("a node did not take "
-                        + len + " streamed bytes of " + name));
-                  } else {
-                    progress.onProgress(acked.addAndGet(len), totalHint);
-                  }
-                });
-            closeSent = last;
-            packets.add(f);
-            packets.removeIf(CompletableFuture::isDone);
-            sent += len;
-          } while (!last && failure.get() == null);
-        } catch (RuntimeException e) {
-          if (!closeSent) {
-            out.closeAsync(); // the nodes drop the half-sent stream: its unforced bytes get no entry
-          }
-          throw e;
-        }
-        for (CompletableFuture<DataStreamReply> f : packets) {
-          transport.await(f.exceptionally(t -> null), deadline, "put " + name);
-        }
-        if (failure.get() != null) {
-          if (!closeSent) {
+          if (index == 0 && !headerAccepted(out, deadline)) {
+            streamsFailedAt = System.nanoTime();
             out.closeAsync();
+            return Optional.empty();
           }
-          throw Replies.toException(failure.get(), "put " + name);
+          AtomicReference<Throwable> failure = new AtomicReference<>();
+          List<CompletableFuture<DataStreamReply>> packets = new ArrayList<>();
+          int inStream = 0;
+          boolean last;
+          boolean closeSent = false;
+          try {
+            do {
+              byte[] packet = new byte[Math.min(packetChunks, streamChunks - inStream) * chunkSize];
+              final int len = read(in, packet);
+              whole.update(packet, 0, len);
+              int chunks = (len + chunkSize - 1) / chunkSize;
+              inStream += chunks;
+              index += chunks;
+              more = len == packet.length && !atEnd(in);
+              last = !more || inStream == streamChunks;
+              acquire(streamWindow, len, deadline, name);
+              ByteBuffer bytes = ByteBuffer.wrap(packet, 0, len);
+              CompletableFuture<DataStreamReply> f = (last
+                  ? out.writeAsync(bytes, StandardWriteOption.SYNC, StandardWriteOption.CLOSE) : out.writeAsync(bytes))
+                  .whenComplete((r, t) -> {
+                    streamWindow.release(len);
+                    if (t != null || !r.isSuccess() || r.getBytesWritten() != len) {
+                      failure.compareAndSet(null, t != null ? t : new UnavailableException("a node did not take "
+                          + len + " streamed bytes of " + name));
+                    } else {
+                      progress.onProgress(acked.addAndGet(len), totalHint);
+                    }
+                  });
+              closeSent = last;
+              packets.add(f);
+              packets.removeIf(CompletableFuture::isDone);
+              sent += len;
+            } while (!last && failure.get() == null);
+          } catch (RuntimeException e) {
+            if (!closeSent) {
+              out.closeAsync(); // the nodes drop the half-sent stream: its unforced bytes get no entry
+            }
+            throw e;
+          }
+          for (CompletableFuture<DataStreamReply> f : packets) {
+            transport.await(f.exceptionally(t -> null), deadline, "put " + name);
+          }
+          if (failure.get() != null) {
+            if (!closeSent) {
+              out.closeAsync();
+            }
+            throw Replies.toException(failure.get(), "put " + name);
+          }
+          WriteReply r = transport.await(out.getRaftClientReplyFuture().thenApply(RaftTransport::parseWrite), deadline,
+              "put " + name);
+          if (r.getStatus() != Status.OK) {
+            throw Replies.toException(r.getStatus(), r.getMessage(), -1, -1);
+          }
         }
-        WriteReply r = transport.await(out.getRaftClientReplyFuture().thenApply(RaftTransport::parseWrite), deadline,
-            "put " + name);
-        if (r.getStatus() != Status.OK) {
-          throw Replies.toException(r.getStatus(), r.getMessage(), -1, -1);
-        }
+      } catch (UnavailableException e) {
+        throw new StreamBroken(e); // no commit sent: nothing of this upload can be published
       }
       WriteResult r = commit(lane, uploadId, name, index, sent, whole, options, deadline);
       ok = true;
@@ -243,7 +291,12 @@ public final class Uploader {
     }
   }
 
-  /** Waits for the primary to accept a stream's header (it reached every node on the stream's route). */
+  /**
+   * Waits for the primary to accept a stream's header. In Ratis 3.3 the primary answers a header
+   * itself, before the other nodes of the route have it: a refusal means it could not set the
+   * stream up (a node of the route down, no stream server); a node that is unreachable but still
+   * accepts connections shows only later, as packets that time out.
+   */
   private boolean headerAccepted(DataStreamOutput out, Deadline deadline) {
     if (!(out instanceof DataStreamOutputRpc rpc)) {
       return true;
@@ -377,6 +430,14 @@ public final class Uploader {
       return false;
     } catch (IOException e) {
       throw readFailed(e);
+    }
+  }
+
+  private static void closeQuietly(InputStream in) {
+    try {
+      in.close();
+    } catch (IOException ignored) {
+      // only read from: the write's outcome stands
     }
   }
 

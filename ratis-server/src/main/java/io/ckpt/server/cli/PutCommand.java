@@ -4,7 +4,6 @@ import io.ckpt.client.CheckpointClient;
 import io.ckpt.client.PutOptions;
 import io.ckpt.client.WriteResult;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -59,12 +58,12 @@ final class PutCommand implements Callable<Integer> {
     if (path != null && !Files.isRegularFile(path)) {
       throw Errors.usage(Files.exists(path) ? file + " is not a regular file" : "no such file: " + file);
     }
-    long size = stdin ? -1 : Files.size(path);
     WriteResult w;
     try (CheckpointClient c = client.connect();
-         InputStream in = stdin ? root.in() : Files.newInputStream(path);
          ProgressBar bar = ProgressBar.forConsole(root.err(), "put " + name)) {
-      w = c.put(name, in, options, size, bar);
+      // A file can be read again: a write whose stream meets an unreachable node starts over
+      // through the log instead of failing.
+      w = stdin ? c.put(name, root.in(), options, -1, bar) : c.put(name, path, options, bar);
     }
     root.out().println(client.json() ? Json.of(w).toString() : Long.toString(w.version()));
     return Errors.OK;
