@@ -424,8 +424,10 @@ public final class CheckpointStateMachine extends BaseStateMachine {
     if (!header.hasStreamedChunks()) {
       throw new Rejected(Status.INVALID, "a stream's header must be a streamed-chunks entry, got " + header.getOpCase());
     }
+    // A stream the leader did not get (routed around it, or dropped when a node of its route
+    // failed): the client may try again, through the log or a new stream.
     ReceivedBytes got = streams.received(ClientInvocationId.valueOf(request)).orElseThrow(() -> new Rejected(
-        Status.INVALID, "the leader has no bytes of this stream (it was not routed to every node)"));
+        Status.UNAVAILABLE, "the leader has no bytes of this stream (it did not reach every node)"));
     if (!got.forced()) {
       throw new Rejected(Status.INVALID, "the stream's bytes were not all forced to disk: send its last packet with SYNC");
     }

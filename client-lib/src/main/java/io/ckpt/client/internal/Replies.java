@@ -57,6 +57,7 @@ public final class Replies {
       case CORRUPT -> new CorruptDataException(message);
       case INVALID -> new InvalidRequestException(message);
       case FENCED -> new FencedException(message, -1, "");
+      case UNAVAILABLE -> new UnavailableException(message);
       default -> new CheckpointException(status + ": " + message);
     };
   }

@@ -185,12 +185,11 @@ public final class Uploader {
 
   /**
    * Writes the chunks as streams of up to the settings' stream bytes each, one at a time
-   * (each one's log entry stages its chunks in order), then commits through the log. Each
-   * stream's packets are up to {@link #STREAM_PACKET_BYTES} of whole chunks, never crossing a
-   * stream. Returns empty, having sent nothing, if the first stream cannot be opened (a node is
-   * down or has no stream server): the caller then writes through the log, and streams are not
-   * tried again for {@link #STREAMS_RETRY_AFTER_NANOS}. Throws {@link StreamBroken} if a stream
-   * fails unavailable later, before the commit is sent (the upload is aborted).
+   * (each one's log entry stages its chunks in order), then commits through the log. Returns
+   * empty, having sent nothing, if the first stream cannot be opened (a node is down or has no
+   * stream server): the caller then writes through the log, and streams are not tried again for
+   * {@link #STREAMS_RETRY_AFTER_NANOS}. Throws {@link StreamBroken} if a stream fails
+   * unavailable later, before the commit is sent (the upload is aborted).
    */
   private Optional<WriteResult> putStreamed(String name, byte[] first, byte[] second, InputStream rest,
       PutOptions options, long totalHint, ProgressListener progress, Deadline deadline) {
@@ -198,97 +197,120 @@ public final class Uploader {
     RaftTransport.Lane lane = transport.lane();
     PushbackInputStream in = new PushbackInputStream(new SequenceInputStream(Collections.enumeration(List.of(
         new ByteArrayInputStream(first), new ByteArrayInputStream(second), rest))), 1);
-    CRC32C whole = new CRC32C();
-    AtomicLong acked = new AtomicLong();
-    long sent = 0;
-    int index = 0;
+    Staged staged = new Staged(new CRC32C());
     boolean ok = false;
     try {
       try {
-        boolean more = true;
-        while (more) {
-          LogEntry header = LogEntry.newBuilder().setStreamedChunks(StreamedChunksEntry.newBuilder()
-              .setUploadId(uploadId).setName(name).setFirstIndex(index).setChunkBytes(chunkSize)).build();
-          DataStreamOutput out;
-          try {
-            out = transport.openStream(lane, header);
-          } catch (RuntimeException e) {
-            if (index > 0) {
-              throw new UnavailableException("put " + name + ": cannot open a stream: " + e.getMessage(), e);
-            }
-            streamsFailedAt = System.nanoTime();
-            return Optional.empty();
-          }
-          if (index == 0 && !headerAccepted(out, deadline)) {
-            streamsFailedAt = System.nanoTime();
-            out.closeAsync();
-            return Optional.empty();
-          }
-          AtomicReference<Throwable> failure = new AtomicReference<>();
-          List<CompletableFuture<DataStreamReply>> packets = new ArrayList<>();
-          int inStream = 0;
-          boolean last;
-          boolean closeSent = false;
-          try {
-            do {
-              byte[] packet = new byte[Math.min(packetChunks, streamChunks - inStream) * chunkSize];
-              final int len = read(in, packet);
-              whole.update(packet, 0, len);
-              int chunks = (len + chunkSize - 1) / chunkSize;
-              inStream += chunks;
-              index += chunks;
-              more = len == packet.length && !atEnd(in);
-              last = !more || inStream == streamChunks;
-              acquire(streamWindow, len, deadline, name);
-              ByteBuffer bytes = ByteBuffer.wrap(packet, 0, len);
-              CompletableFuture<DataStreamReply> f = (last
-                  ? out.writeAsync(bytes, StandardWriteOption.SYNC, StandardWriteOption.CLOSE) : out.writeAsync(bytes))
-                  .whenComplete((r, t) -> {
-                    streamWindow.release(len);
-                    if (t != null || !r.isSuccess() || r.getBytesWritten() != len) {
-                      failure.compareAndSet(null, t != null ? t : new UnavailableException("a node did not take "
-                          + len + " streamed bytes of " + name));
-                    } else {
-                      progress.onProgress(acked.addAndGet(len), totalHint);
-                    }
-                  });
-              closeSent = last;
-              packets.add(f);
-              packets.removeIf(CompletableFuture::isDone);
-              sent += len;
-            } while (!last && failure.get() == null);
-          } catch (RuntimeException e) {
-            if (!closeSent) {
-              out.closeAsync(); // the nodes drop the half-sent stream: its unforced bytes get no entry
-            }
-            throw e;
-          }
-          for (CompletableFuture<DataStreamReply> f : packets) {
-            transport.await(f.exceptionally(t -> null), deadline, "put " + name);
-          }
-          if (failure.get() != null) {
-            if (!closeSent) {
-              out.closeAsync();
-            }
-            throw Replies.toException(failure.get(), "put " + name);
-          }
-          WriteReply r = transport.await(out.getRaftClientReplyFuture().thenApply(RaftTransport::parseWrite), deadline,
-              "put " + name);
-          if (r.getStatus() != Status.OK) {
-            throw Replies.toException(r.getStatus(), r.getMessage(), -1, -1);
-          }
+        if (!stream(name, uploadId, lane, in, staged, totalHint, progress, deadline)) {
+          ok = true; // nothing was sent
+          return Optional.empty();
         }
       } catch (UnavailableException e) {
         throw new StreamBroken(e); // no commit sent: nothing of this upload can be published
       }
-      WriteResult r = commit(lane, uploadId, name, index, sent, whole, options, deadline);
+      WriteResult r = commit(lane, uploadId, name, staged.chunks, staged.bytes, staged.whole, options, deadline);
       ok = true;
       return Optional.of(r);
     } finally {
-      if (!ok && index > 0) {
+      if (!ok) {
         abortQuietly(lane, uploadId);
       }
     }
+  }
+
+  /** What the streams of one upload staged so far. */
+  private static final class Staged {
+    final CRC32C whole;
+    int chunks;
+    long bytes;
+
+    Staged(CRC32C whole) {
+      this.whole = whole;
+    }
+  }
+
+  /**
+   * Sends all of {@code in} as the upload's streams; each stream's packets are up to
+   * {@link #STREAM_PACKET_BYTES} of whole chunks, never crossing a stream. Returns false, having
+   * sent nothing, if the first stream cannot be opened.
+   */
+  private boolean stream(String name, String uploadId, RaftTransport.Lane lane, PushbackInputStream in, Staged staged,
+      long totalHint, ProgressListener progress, Deadline deadline) {
+    AtomicLong acked = new AtomicLong();
+    boolean more = true;
+    while (more) {
+      LogEntry header = LogEntry.newBuilder().setStreamedChunks(StreamedChunksEntry.newBuilder()
+          .setUploadId(uploadId).setName(name).setFirstIndex(staged.chunks).setChunkBytes(chunkSize)).build();
+      DataStreamOutput out;
+      try {
+        out = transport.openStream(lane, header);
+      } catch (RuntimeException e) {
+        if (staged.chunks > 0) {
+          throw new UnavailableException("put " + name + ": cannot open a stream: " + e.getMessage(), e);
+        }
+        streamsFailedAt = System.nanoTime();
+        return false;
+      }
+      if (staged.chunks == 0 && !headerAccepted(out, deadline)) {
+        streamsFailedAt = System.nanoTime();
+        out.closeAsync();
+        return false;
+      }
+      AtomicReference<Throwable> failure = new AtomicReference<>();
+      List<CompletableFuture<DataStreamReply>> packets = new ArrayList<>();
+      int inStream = 0;
+      boolean last;
+      boolean closeSent = false;
+      try {
+        do {
+          byte[] packet = new byte[Math.min(packetChunks, streamChunks - inStream) * chunkSize];
+          final int len = read(in, packet);
+          staged.whole.update(packet, 0, len);
+          int chunks = (len + chunkSize - 1) / chunkSize;
+          inStream += chunks;
+          staged.chunks += chunks;
+          more = len == packet.length && !atEnd(in);
+          last = !more || inStream == streamChunks;
+          acquire(streamWindow, len, deadline, name);
+          ByteBuffer bytes = ByteBuffer.wrap(packet, 0, len);
+          CompletableFuture<DataStreamReply> f = (last
+              ? out.writeAsync(bytes, StandardWriteOption.SYNC, StandardWriteOption.CLOSE) : out.writeAsync(bytes))
+              .whenComplete((r, t) -> {
+                streamWindow.release(len);
+                if (t != null || !r.isSuccess() || r.getBytesWritten() != len) {
+                  failure.compareAndSet(null, t != null ? t : new UnavailableException("a node did not take "
+                      + len + " streamed bytes of " + name));
+                } else {
+                  progress.onProgress(acked.addAndGet(len), totalHint);
+                }
+              });
+          closeSent = last;
+          packets.add(f);
+          packets.removeIf(CompletableFuture::isDone);
+          staged.bytes += len;
+        } while (!last && failure.get() == null);
+      } catch (RuntimeException e) {
+        if (!closeSent) {
+          out.closeAsync(); // the nodes drop the half-sent stream: its unforced bytes get no entry
+        }
+        throw e;
+      }
+      for (CompletableFuture<DataStreamReply> f : packets) {
+        transport.await(f.exceptionally(t -> null), deadline, "put " + name);
+      }
+      if (failure.get() != null) {
+        if (!closeSent) {
+          out.closeAsync();
+        }
+        throw Replies.toException(failure.get(), "put " + name);
+      }
+      WriteReply r = transport.await(out.getRaftClientReplyFuture().thenApply(RaftTransport::parseWrite), deadline,
+          "put " + name);
+      if (r.getStatus() != Status.OK) {
+        throw Replies.toException(r.getStatus(), r.getMessage(), -1, -1);
+      }
+    }
+    return true;
   }
 
   /**
