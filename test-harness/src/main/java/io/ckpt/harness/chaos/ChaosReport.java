@@ -14,9 +14,10 @@ import java.util.stream.Collectors;
  *
  * @param injected faults actually started (the plan may be cut short)
  * @param convergence how the healed cluster caught up
+ * @param streamPortBytes bytes the nodes sent each other on their stream ports (0 without them)
  */
 public record ChaosReport(ChaosOptions options, List<Op> ops, FaultPlan plan, List<String> timeline, int injected,
-    String convergence, List<Report> checks, Duration took) {
+    String convergence, long streamPortBytes, List<Report> checks, Duration took) {
   public ChaosReport {
     ops = List.copyOf(ops);
     timeline = List.copyOf(timeline);
@@ -57,6 +58,9 @@ public record ChaosReport(ChaosOptions options, List<Op> ops, FaultPlan plan, Li
     b.append(String.format("operations: %d%n", ops.size()));
     counts().forEach((kind, byOutcome) -> b.append(String.format("  %-10s %s%n", kind, byOutcome)));
     b.append(String.format("faults injected: %d %s%n", injected, faultsByKind()));
+    if (options.streams()) {
+      b.append(String.format("stream ports: the nodes sent each other %.1f MiB%n", streamPortBytes / (double) (1 << 20)));
+    }
     b.append("convergence: ").append(convergence).append('\n');
     for (Report r : checks) {
       b.append(r).append('\n');

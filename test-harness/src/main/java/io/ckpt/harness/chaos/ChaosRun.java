@@ -110,9 +110,6 @@ public final class ChaosRun {
         io.ckpt.harness.TempDirs.deleteQuietly(out.resolve("local")); // the clients' stores: volumes of 64 MiB each
       }
       timeline.event("clients stopped; " + nemesis.injected() + " faults injected; healing");
-      if (options.streams()) {
-        timeline.event("the nodes sent each other " + links.bytesToPort(1) / (1 << 20) + " MiB on their stream ports");
-      }
 
       String convergence = converge(admin, cluster);
       timeline.event("converged: " + convergence);
@@ -128,7 +125,7 @@ public final class ChaosRun {
       reports.add(corruptReads(ops));
       reports.add(nodesStayedUp(nemesis.unexpectedExits()));
       ChaosReport report = new ChaosReport(options, ops, plan, timeline.lines(), nemesis.injected(), convergence,
-          reports, Duration.ofNanos(System.nanoTime() - start));
+          links.bytesToPort(1), reports, Duration.ofNanos(System.nanoTime() - start));
       Files.writeString(out.resolve("summary.txt"), report.text());
       return report;
     }
