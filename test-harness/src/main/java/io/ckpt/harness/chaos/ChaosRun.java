@@ -127,6 +127,12 @@ public final class ChaosRun {
       ChaosReport report = new ChaosReport(options, ops, plan, timeline.lines(), nemesis.injected(), convergence,
           links.bytesToPort(1), reports, Duration.ofNanos(System.nanoTime() - start));
       Files.writeString(out.resolve("summary.txt"), report.text());
+      if (report.verdict() != Verdict.PASS) {
+        // The nodes' directories go with the cluster: keep their logs for the post-mortem.
+        for (String node : nodeIds(cluster)) {
+          Files.writeString(out.resolve(node + ".log"), cluster.log(node));
+        }
+      }
       return report;
     }
   }
