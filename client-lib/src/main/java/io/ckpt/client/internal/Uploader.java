@@ -124,11 +124,10 @@ public final class Uploader {
 
   /**
    * Streams {@code in} as a new version; never holds more than the in-flight bound of it. If a
-   * DataStream stream breaks part-way (a node on its route is unreachable: Ratis answers a
-   * stream's header before its other nodes have it, so an unreachable one shows only as packets
-   * that time out) and {@code reopen} gives the bytes again from their start, the put starts over
-   * through the log; without {@code reopen} (null) it fails unavailable. Either way chunked writes
-   * go through the log for {@link #STREAMS_RETRY_AFTER_NANOS} after.
+   * DataStream stream breaks part-way (a node on its route unreachable: see
+   * {@link #headerAccepted}) and {@code reopen} gives the bytes again from their start, the put
+   * starts over through the log; without {@code reopen} (null) it fails unavailable. Either way
+   * chunked writes go through the log for {@link #STREAMS_RETRY_AFTER_NANOS} after.
    */
   public WriteResult put(String name, InputStream in, Callable<InputStream> reopen, PutOptions options, long totalHint,
       ProgressListener progress) {

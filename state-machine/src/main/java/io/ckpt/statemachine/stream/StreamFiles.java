@@ -285,9 +285,13 @@ public final class StreamFiles {
       for (Path f : files.toList()) {
         String name = f.getFileName().toString();
         long index = linkedIndex(name);
-        if (index > 0 ? index <= coveredThrough && !inUse.test(index)
-            : name.endsWith(PART) && !isOpen(f) && Files.getLastModifiedTime(f).toInstant().isBefore(orphanBefore)) {
-          Files.deleteIfExists(f);
+        try {
+          if (index > 0 ? index <= coveredThrough && !inUse.test(index)
+              : name.endsWith(PART) && !isOpen(f) && Files.getLastModifiedTime(f).toInstant().isBefore(orphanBefore)) {
+            Files.deleteIfExists(f);
+          }
+        } catch (NoSuchFileException gone) {
+          // linked (renamed) or deleted since the listing: nothing of it to purge
         }
       }
     } catch (IOException e) {

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.ClientInvocationId;
@@ -49,6 +50,40 @@ class StreamFilesTest {
     byte[] b = new byte[n];
     new Random(n).nextBytes(b);
     return b;
+  }
+
+  /**
+   * {@code .part} files linked (renamed) between the purge's listing and its look at them are
+   * skipped, not the end of the purge: every covered file still goes.
+   */
+  @Test
+  void partFilesLinkedWhileThePurgeRunsDoNotStopIt() throws Exception {
+    StreamFiles files = files();
+    for (int i = 0; i < 20; i++) {
+      Files.write(dir.resolve("client-" + i + "-1.part"), bytes(10));
+    }
+    for (int index = 1; index <= 11; index++) {
+      Files.write(dir.resolve(index + ".stream"), bytes(10));
+    }
+    AtomicBoolean linked = new AtomicBoolean();
+
+    files.purge(10, index -> {
+      if (linked.compareAndSet(false, true)) { // meanwhile every .part is linked away
+        try (java.util.stream.Stream<Path> parts = Files.list(dir)) {
+          for (Path p : parts.filter(p -> p.toString().endsWith(".part")).toList()) {
+            Files.move(p, dir.resolve("linked-" + p.getFileName() + ".tmp"));
+          }
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }
+      return false;
+    });
+
+    for (int index = 1; index <= 10; index++) {
+      assertThat(dir.resolve(index + ".stream")).as("covered and named by nothing").doesNotExist();
+    }
+    assertThat(dir.resolve("11.stream")).as("not covered by a snapshot yet").exists();
   }
 
   @Test

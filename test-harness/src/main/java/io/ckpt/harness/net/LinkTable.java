@@ -104,7 +104,7 @@ public final class LinkTable implements Closeable {
 
   /** Sets one link's mode. */
   public synchronized void set(String from, String to, LinkMode mode) {
-    setMode(proxies.get(new Link(from, to)), mode);
+    setMode(proxies(from, to), mode);
     changed();
   }
 

@@ -24,7 +24,7 @@ class ChaosCommandTest {
   @Test
   void helpListsTheOptions() {
     assertThat(run("chaos", "--help")).isZero();
-    assertThat(out.toString(StandardCharsets.UTF_8)).contains("--nodes", "--duration", "--clients", "--seed", "--faults");
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("--nodes", "--duration", "--clients", "--seed", "--faults", "--streams");
   }
 
   @ParameterizedTest
