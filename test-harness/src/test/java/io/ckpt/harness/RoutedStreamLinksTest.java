@@ -80,11 +80,11 @@ class RoutedStreamLinksTest {
       // goes through the log.
       byte[] third = WriteReadTest.bytes(SIZE, 3);
       try (CheckpointClient fresh = client(cluster)) {
-        assertThatThrownBy(() -> fresh.put("routed/third", new ByteArrayInputStream(third), PutOptions.defaults(), -1, null))
-            .isInstanceOf(UnavailableException.class);
+        assertThatThrownBy(() -> fresh.put("routed/third", new ByteArrayInputStream(third), PutOptions.defaults(), -1,
+            null)).isInstanceOf(UnavailableException.class);
         assertThatThrownBy(() -> fresh.get("routed/third")).isInstanceOf(SegmentNotFoundException.class);
-        assertThat(fresh.put("routed/third", new ByteArrayInputStream(third), PutOptions.defaults(), -1, null).version())
-            .isEqualTo(1);
+        assertThat(fresh.put("routed/third", new ByteArrayInputStream(third), PutOptions.defaults(), -1, null)
+            .version()).isEqualTo(1);
       }
       // From a file: read again from its start.
       byte[] fourth = WriteReadTest.bytes(SIZE, 4);

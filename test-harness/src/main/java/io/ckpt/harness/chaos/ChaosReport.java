@@ -59,7 +59,8 @@ public record ChaosReport(ChaosOptions options, List<Op> ops, FaultPlan plan, Li
     counts().forEach((kind, byOutcome) -> b.append(String.format("  %-10s %s%n", kind, byOutcome)));
     b.append(String.format("faults injected: %d %s%n", injected, faultsByKind()));
     if (options.streams()) {
-      b.append(String.format("stream ports: the nodes sent each other %.1f MiB%n", streamPortBytes / (double) (1 << 20)));
+      b.append(String.format("stream ports: the nodes sent each other %.1f MiB%n",
+          streamPortBytes / (double) (1 << 20)));
     }
     b.append("convergence: ").append(convergence).append('\n');
     for (Report r : checks) {

@@ -24,7 +24,8 @@ class ChaosCommandTest {
   @Test
   void helpListsTheOptions() {
     assertThat(run("chaos", "--help")).isZero();
-    assertThat(out.toString(StandardCharsets.UTF_8)).contains("--nodes", "--duration", "--clients", "--seed", "--faults", "--streams");
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("--nodes", "--duration", "--clients", "--seed", "--faults", "--streams");
   }
 
   @ParameterizedTest

@@ -151,7 +151,8 @@ class LinkTableTest {
     LinkStats abStats = table.stats().get(new Link("a", "b"));
     assertThat(abStats.connectionsAccepted()).isEqualTo(2);
     assertThat(abStats.bytesToTarget()).isEqualTo(4);
-    assertThat(table.bytesToPort(1)).as("the second ports, both links").isEqualTo(2 + "b reaches a on both ports".length());
+    assertThat(table.bytesToPort(1)).as("the second ports, both links")
+        .isEqualTo(2 + "b reaches a on both ports".length());
     assertThat(table.bytesToPort(2)).isZero();
     assertThat(table.reset("a", "b")).as("one connection per port").isEqualTo(2);
   }
