@@ -15,8 +15,8 @@ import org.junit.jupiter.api.Test;
  * writes through the log. Every checker must pass. The history, timeline and summary stay in
  * {@code target/chaos-ci} (with each node's log if a checker did not pass) for a post-mortem.
  * Runs with stream ports ({@code ckpt chaos --streams}) are not in CI yet: their 75 s schedule
- * with this seed twice left a follower behind for good, in what looks like a Ratis 3.3.0 bug
- * (the symptoms of RATIS-2605; docs/reliability.md, "In CI").
+ * with this seed twice left a follower behind for good, in what looks like a Ratis 3.3.0
+ * appender bug (docs/reliability.md, "In CI").
  */
 class ChaosScheduleTest {
   @Test
