@@ -81,14 +81,12 @@ public final class CheckpointClient implements AutoCloseable {
 
   public WriteResult put(String name, byte[] data, PutOptions options) {
     Objects.requireNonNull(data, "data");
-    if (data.length <= transport.settings().chunkSize()) {
-      // One entry: straight from the array, not through a stream and its read buffers.
-      validateName(name);
-      Objects.requireNonNull(options, "options");
-      return transport.await(uploader.putSmall(name, data, options), transport.deadline(), "put " + name);
-    }
     validateName(name);
     Objects.requireNonNull(options, "options");
+    if (data.length <= transport.settings().chunkSize()) {
+      // One entry: straight from the array, not through a stream and its read buffers.
+      return transport.await(uploader.putSmall(name, data, options), transport.deadline(), "put " + name);
+    }
     return uploader.put(name, new ByteArrayInputStream(data), () -> new ByteArrayInputStream(data), options,
         data.length, ProgressListener.NONE);
   }
