@@ -38,6 +38,17 @@ public final class CkptServerConfigKeys {
    * a window update; it must hold at least one full append batch.
    */
   public static final SizeInBytes GRPC_FLOW_CONTROL_WINDOW = SizeInBytes.valueOf("8MB");
+  /**
+   * Ratis's composed follower append: off. In Ratis 3.3.0 a follower that gets a second request
+   * starting at the same index as one it is still writing (a leader resends so after a
+   * connection reset, batched differently) skips the second request's entries but acknowledges
+   * them all: the leader then counts entries the follower does not hold (towards a commit
+   * quorum too), and its back-off never goes below that match index, so the follower gets no
+   * entry again (FollowerAppendTest; the chaos schedule of docs/reliability.md finding 10).
+   * Off, a follower appends each request to its log in the request's own thread, where
+   * entries it already has are recognised by index and term.
+   */
+  public static final boolean APPEND_ENTRIES_COMPOSE = false;
   public static final SizeInBytes LOG_SEGMENT_SIZE_MAX = SizeInBytes.valueOf("32MB");
   public static final SizeInBytes LOG_WRITE_BUFFER_SIZE = SizeInBytes.valueOf("16MB");
   /**
@@ -88,6 +99,7 @@ public final class CkptServerConfigKeys {
     RaftServerConfigKeys.Read.setOption(p, RaftServerConfigKeys.Read.Option.LINEARIZABLE);
     RaftServerConfigKeys.Log.Appender.setBufferByteLimit(p, APPENDER_BUFFER_BYTE_LIMIT);
     RaftServerConfigKeys.Log.Appender.setWaitTimeMin(p, APPENDER_WAIT_TIME_MIN);
+    RaftServerConfigKeys.Log.setAppendEntriesComposeEnabled(p, APPEND_ENTRIES_COMPOSE);
     RaftServerConfigKeys.Log.setSegmentSizeMax(p, LOG_SEGMENT_SIZE_MAX);
     RaftServerConfigKeys.Log.setWriteBufferSize(p, LOG_WRITE_BUFFER_SIZE);
     RaftServerConfigKeys.Log.setPreallocatedSize(p, LOG_PREALLOCATED_SIZE);
