@@ -105,14 +105,15 @@ record BenchPlan(List<String> systems, List<Layout> layouts, List<Workload> work
 
   /**
    * The shortest a target's warm-up can be: {@code --target-warmup}, but no less than one
-   * settling round on each warm-up cell (see {@code Runner.warmUp}; a target that can read also
-   * warms up on mixed reads, one cell more, which is not known before it starts).
+   * settling round on each warm-up cell (see {@code Runner.warmUp}; in a plan of more than
+   * writes, a target that can read also warms up on mixed reads, one cell more, which is not
+   * known before it starts).
    */
   Duration leastTargetWarmup() {
     if (targetWarmup.isZero()) {
       return Duration.ZERO;
     }
-    int warmUpCells = Runner.warmUpCells(sizes, clients, systems.get(0), layouts.get(0), false).size();
+    int warmUpCells = Runner.warmUpCells(workloads, sizes, clients, systems.get(0), layouts.get(0), false).size();
     Duration rounds = Runner.settleRound(targetWarmup).multipliedBy(warmUpCells);
     return rounds.compareTo(targetWarmup) > 0 ? rounds : targetWarmup;
   }

@@ -230,7 +230,7 @@ final class Runner {
     if (plan.targetWarmup().isZero()) {
       return;
     }
-    List<Cell> cells = warmUpCells(plan.sizes(), plan.clients(), target.system(), layout,
+    List<Cell> cells = warmUpCells(plan.workloads(), plan.sizes(), plan.clients(), target.system(), layout,
         target.supports(Operation.READ_LINEARIZABLE));
     List<byte[]> payloads = new ArrayList<>();
     for (Cell cell : cells) {
@@ -289,19 +289,22 @@ final class Runner {
   /**
    * What a target warms up with: small writes from each number of clients the plan measures
    * (a lone put, batches of a few and of dozens take different paths), after linearizable reads
-   * mixed with writes from 16 clients where the target can read; but when every size the plan
+   * mixed with writes from 16 clients where the plan measures more than writes and the target
+   * can read ({@code targetReads}); a plan of writes alone warms every target up with writes
+   * alone, the same for all (reads would train a reading target's JIT on paths its cells do not
+   * take, and a system that cannot read gets none); but when every size the plan
    * measures is {@link #LARGE_WARMUP_BYTES} or more, writes of the smallest of them from one
    * client, so that the JIT has compiled the large-write path (chunked uploads, streams) that the
    * cells measure, not only the small one.
    */
-  static List<Cell> warmUpCells(List<Long> sizes, List<Integer> clients, String system, Layout layout,
-      boolean linearizableReads) {
+  static List<Cell> warmUpCells(List<Workload> workloads, List<Long> sizes, List<Integer> clients, String system,
+      Layout layout, boolean targetReads) {
     long smallest = sizes.stream().mapToLong(Long::longValue).min().orElseThrow();
     if (smallest >= LARGE_WARMUP_BYTES) {
       return List.of(new Cell(system, layout, Workload.WRITE, smallest, 1));
     }
     List<Cell> cells = new ArrayList<>();
-    if (linearizableReads) {
+    if (targetReads && workloads.stream().anyMatch(w -> w != Workload.WRITE)) {
       cells.add(new Cell(system, layout, Workload.MIXED, 1024, 16));
     }
     clients.stream().distinct().sorted().forEach(c -> cells.add(new Cell(system, layout, Workload.WRITE, 1024, c)));
