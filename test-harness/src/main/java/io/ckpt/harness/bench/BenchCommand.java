@@ -77,11 +77,11 @@ public final class BenchCommand implements CkptSubcommand {
   private List<String> clients;
 
   @Option(names = "--target-warmup", defaultValue = "120s", paramLabel = "DURATION",
-      description = "Once per started system, before its first cell: 1 KiB reads and writes from 16 clients, then "
-          + "1 KiB writes from each --clients count in turn (writes of the smallest size from 1 client when every "
-          + "size is 1 MiB or more), not recorded, for at least this long, then on until the JIT compilers of its JVMs "
-          + "use under 25 %% of a core in each (at most 3 times this): a JVM's JIT needs minutes to settle on a small "
-          + "machine (default ${DEFAULT-VALUE}).")
+      description = "Once per started system, before its first cell: 1 KiB reads and writes from 16 clients (when "
+          + "--workloads has more than write and the system reads), then 1 KiB writes from each --clients count "
+          + "in turn (writes of the smallest size from 1 client when every size is 1 MiB or more), not recorded, for "
+          + "at least this long, then on until the JIT compilers of its JVMs use under 25 %% of a core in each (at "
+          + "most 3 times this): a JVM's JIT needs minutes to settle on a small machine (default ${DEFAULT-VALUE}).")
   private String targetWarmup;
 
   @Option(names = "--passes", defaultValue = "1", paramLabel = "N",

@@ -28,10 +28,10 @@ class RunnerWarmUpTest {
 
   @Test
   void aPlanOfWritesWarmsEveryTargetUpWithWritesOnlyEvenOneThatReads() {
-    assertThat(Runner.warmUpCells(WRITES, List.of(1024L), List.of(1, 64), "ckpt", Layout.PROCESSES, true))
-        .containsExactly(new Cell("ckpt", Layout.PROCESSES, Workload.WRITE, 1024, 1),
-            new Cell("ckpt", Layout.PROCESSES, Workload.WRITE, 1024, 64));
-    assertThat(Runner.warmUpCells(WRITES, List.of(1024L), List.of(1, 64), "ckpt", Layout.PROCESSES, true))
+    List<Cell> reading = Runner.warmUpCells(WRITES, List.of(1024L), List.of(1, 64), "ckpt", Layout.PROCESSES, true);
+    assertThat(reading).containsExactly(new Cell("ckpt", Layout.PROCESSES, Workload.WRITE, 1024, 1),
+        new Cell("ckpt", Layout.PROCESSES, Workload.WRITE, 1024, 64));
+    assertThat(reading)
         .isEqualTo(Runner.warmUpCells(WRITES, List.of(1024L), List.of(1, 64), "ckpt", Layout.PROCESSES, false));
   }
 
