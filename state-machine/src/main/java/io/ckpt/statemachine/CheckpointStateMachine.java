@@ -7,6 +7,7 @@ import io.ckpt.protocol.LogEntry;
 import io.ckpt.protocol.Query;
 import io.ckpt.protocol.QueryReply;
 import io.ckpt.protocol.Status;
+import io.ckpt.protocol.StreamedChunksEntry;
 import io.ckpt.protocol.WriteReply;
 import io.ckpt.statemachine.store.NoRoomForVolumeException;
 import io.ckpt.statemachine.store.Rejected;
@@ -14,9 +15,13 @@ import io.ckpt.statemachine.store.SegmentStore;
 import io.ckpt.statemachine.store.StoreCorruptException;
 import io.ckpt.statemachine.store.StoreSettings;
 import io.ckpt.statemachine.store.StoreView;
+import io.ckpt.statemachine.stream.MissingStreamException;
+import io.ckpt.statemachine.stream.RaftPeerChunks;
 import io.ckpt.statemachine.stream.ReceivedBytes;
 import io.ckpt.statemachine.stream.StreamFiles;
+import io.ckpt.statemachine.stream.StreamRepair;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -34,6 +39,7 @@ import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftGroupMemberId;
+import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.RaftServerConfigKeys;
@@ -492,7 +498,7 @@ public final class CheckpointStateMachine extends BaseStateMachine {
       LogEntry entry = admitted != null ? admitted : parseEntry(logEntry.getStateMachineLogEntry().getLogData());
       if (entry.hasStreamedChunks() && index > store.appliedRevision()) {
         // The store keeps the chunks in the stream file: they must be there, intact.
-        streams.verify(index, ClientInvocationId.valueOf(logEntry.getStateMachineLogEntry()), entry.getStreamedChunks());
+        haveStream(index, ClientInvocationId.valueOf(logEntry.getStateMachineLogEntry()), entry.getStreamedChunks());
       }
       reply = applyWaitingForSpace(term, index, entry);
       leaseClock.onApplied(entry, reply);
@@ -514,6 +520,47 @@ public final class CheckpointStateMachine extends BaseStateMachine {
     }
     updateLastAppliedTermIndex(term, index);
     return CompletableFuture.completedFuture(RaftMessages.of(reply));
+  }
+
+  /**
+   * Makes sure this node holds the bytes of the streamed run of log entry {@code index}, intact:
+   * a stream that never reached it (the entry did) or a damaged copy is fetched from the other
+   * nodes first, however long that takes (see {@link StreamRepair}).
+   */
+  private void haveStream(long index, ClientInvocationId id, StreamedChunksEntry run) {
+    try {
+      streams.verify(index, id, run);
+    } catch (MissingStreamException missing) {
+      RaftServer.Division division = division();
+      try (RaftPeerChunks peers = new RaftPeerChunks(division.getGroup(), settings.maxChunkBytes())) {
+        new StreamRepair(server.getId().toString(), streams, () -> otherPeers(division), peers,
+            () -> Thread.currentThread().isInterrupted() || !division.getInfo().isAlive())
+            .fetch(index, id, run, missing.getMessage());
+      } catch (IOException e) {
+        LOG.warn("{}: closing the client that fetched log entry {}: {}", server.getId(), index, e.toString());
+      }
+      streams.verify(index, id, run);
+    }
+  }
+
+  /** The group's other nodes, the leader (if known) first. */
+  private List<String> otherPeers(RaftServer.Division division) {
+    RaftPeerId leader = division.getInfo().getLeaderId();
+    List<String> peers = new ArrayList<>();
+    for (RaftPeer p : division.getGroup().getPeers()) {
+      if (!p.getId().equals(server.getId())) {
+        peers.add(p.getId().equals(leader) ? 0 : peers.size(), p.getId().toString());
+      }
+    }
+    return peers;
+  }
+
+  private RaftServer.Division division() {
+    try {
+      return server.getDivision(getGroupId());
+    } catch (IOException e) {
+      throw new UncheckedIOException("this node's Raft group is gone: " + e.getMessage(), e);
+    }
   }
 
   /**
@@ -625,6 +672,10 @@ public final class CheckpointStateMachine extends BaseStateMachine {
       String failed = failure;
       if (failed == null && q.hasWatch()) {
         return watches.watch(q).thenApply(RaftMessages::of);
+      }
+      if (failed == null && q.hasStreamChunk()) {
+        long committed = division().getRaftLog().getLastCommittedIndex();
+        return CompletableFuture.completedFuture(RaftMessages.of(StreamRepair.answer(streams, q.getStreamChunk(), committed)));
       }
       QueryReply reply = failed == null ? store.query(q)
           : QueryReply.newBuilder().setStatus(Status.CORRUPT).setMessage("this node stopped serving: " + failed).build();

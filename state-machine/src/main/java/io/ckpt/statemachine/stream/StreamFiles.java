@@ -245,6 +245,53 @@ public final class StreamFiles {
   }
 
   /**
+   * The bytes of chunk {@code chunk} (of {@code chunkBytes} each) of this node's copy of the
+   * stream of log entry {@code index}, for a peer that lacks them: from its {@code <index>.stream}
+   * file, or the file still named after the stream's request {@code id} if that one is complete.
+   * Empty if this node has no such file or the file ends before the chunk. Unchecked: the asker
+   * checks them against the entry's CRC32Cs.
+   */
+  public Optional<byte[]> readChunk(long index, ClientInvocationId id, int chunk, int chunkBytes) throws IOException {
+    if (index <= 0 || chunk < 0 || chunkBytes <= 0 || chunkBytes > maxChunkBytes) {
+      throw new IllegalArgumentException("no chunk " + chunk + " of " + chunkBytes + " bytes in the stream of log entry "
+          + index + " (chunks are 1.." + maxChunkBytes + " bytes)");
+    }
+    Path file = linkedFile(dir, index);
+    if (!Files.exists(file) && id != null && open.get(id) == null) {
+      file = dir.resolve(partName(id));
+    }
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+      long from = (long) chunk * chunkBytes;
+      if (from >= ch.size()) {
+        return Optional.empty();
+      }
+      ByteBuffer b = ByteBuffer.allocate((int) Math.min(chunkBytes, ch.size() - from));
+      return readFully(ch, b, from) ? Optional.of(b.array()) : Optional.empty();
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Where bytes of the stream of log entry {@code index} fetched from peers are written before
+   * {@link #installFetched} names them (a leftover is an orphan to {@link #purge}).
+   */
+  public Path fetchFile(long index) throws IOException {
+    Files.createDirectories(dir);
+    return dir.resolve("fetched-" + index + PART);
+  }
+
+  /**
+   * Makes {@code fetched}, a complete, forced copy of the stream of log entry {@code index} that
+   * matches {@code run} chunk by chunk, this node's stream file of that entry (replacing a damaged
+   * one), so that {@link #verify} takes it without reading it back.
+   */
+  public synchronized void installFetched(long index, StreamedChunksEntry run, Path fetched) throws IOException {
+    Files.move(fetched, linkedFile(dir, index), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    linked.put(index, new ReceivedBytes(run.getSize(), run.getChunkCrc32CList(), true));
+  }
+
+  /**
    * Reads a stream file's bytes from {@code position} on until {@code dst} has no room left;
    * false if the file ends first.
    */
