@@ -44,7 +44,9 @@ import org.slf4j.LoggerFactory;
  *       {@code <index>.stream} (Ratis links before it writes the entry). Apply finds it by that
  *       name, or by the request's name if the rename did not survive a crash.</li>
  *   <li>Apply checks the file ({@link #verify}) and the store keeps the chunks by reference in
- *       it: no second copy. A file stays while the store names it and until every kept snapshot
+ *       it: no second copy. A node without the file, or with a damaged one, fetches it from its
+ *       peers first ({@link StreamRepair}, {@link #installFetched}); peers read theirs with
+ *       {@link #readChunk}. A file stays while the store names it and until every kept snapshot
  *       covers its entry (a node rebuilt from a snapshot replays the log after it, and replaying
  *       an entry needs its bytes); see {@link #purge}. Files of streams that never got an entry
  *       go with Ratis's clean-up, or after {@link #ORPHAN_AGE}.</li>

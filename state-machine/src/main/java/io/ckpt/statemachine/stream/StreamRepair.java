@@ -10,6 +10,7 @@ import io.ckpt.protocol.StreamedChunksEntry;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
@@ -41,6 +42,8 @@ public final class StreamRepair {
   static final Duration LONGEST_PAUSE = Duration.ofSeconds(5);
   /** How often a repair that cannot go on says so again. */
   static final Duration REPORT_EVERY = Duration.ofSeconds(30);
+  /** Begins the warning a repair starts with (the chaos harness counts repairs by it). */
+  public static final String FETCHING = "fetching the bytes of log entry";
   private static final int CLIENT_ID_BYTES = 16;
   private final String node;
   private final StreamFiles files;
@@ -71,8 +74,8 @@ public final class StreamRepair {
    * @throws MissingStreamException if the node stops (or the thread is interrupted) first
    */
   public void fetch(long index, ClientInvocationId id, StreamedChunksEntry run, String why) {
-    LOG.warn("{}: {}; fetching the {} bytes of log entry {} from the other nodes (nothing after it is applied until"
-        + " they are here)", node, why, run.getSize(), index);
+    LOG.warn("{}: {}; " + FETCHING + " {} ({} bytes) from the other nodes (nothing after it is applied until they are"
+        + " here)", node, why, index, run.getSize());
     long started = System.nanoTime();
     long reported = started;
     long pause = FIRST_PAUSE.toMillis();
@@ -90,11 +93,18 @@ public final class StreamRepair {
         throw new MissingStreamException("this node stopped before it could fetch the bytes of log entry " + index
             + " (" + problem + "); it fetches them again when it restarts");
       }
+      // The first miss may be a peer that has not learnt of the commit yet: a warning; an error
+      // once it lasts, repeated every REPORT_EVERY.
       long now = System.nanoTime();
       if (rounds == 1 || now - reported >= REPORT_EVERY.toNanos()) {
         reported = now;
-        LOG.error("{}: cannot fetch the bytes of log entry {} yet ({} s, {} attempts): {}; trying again", node, index,
-            (now - started) / 1_000_000_000, rounds, problem);
+        String line = "{}: cannot fetch the bytes of log entry {} yet ({} s, {} attempts): {}; trying again";
+        Object[] args = {node, index, (now - started) / 1_000_000_000, rounds, problem};
+        if (rounds == 1) {
+          LOG.warn(line, args);
+        } else {
+          LOG.error(line, args);
+        }
       }
       try {
         Thread.sleep(pause);
@@ -165,7 +175,15 @@ public final class StreamRepair {
       } catch (IOException e) {
         return "cannot create the file for them: " + e;
       }
-      // A round goes on from the chunks earlier rounds wrote; the first starts the file over.
+      // A round goes on from the chunks earlier rounds wrote, if the file still holds them (a
+      // repair that waits for an hour finds it purged as an orphan); else it starts the file over.
+      try {
+        if (have > 0 && Files.size(file) < (long) have * run.getChunkBytes()) {
+          have = 0;
+        }
+      } catch (IOException e) {
+        have = 0;
+      }
       Set<StandardOpenOption> options = EnumSet.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE);
       if (have == 0) {
         options.add(StandardOpenOption.TRUNCATE_EXISTING);

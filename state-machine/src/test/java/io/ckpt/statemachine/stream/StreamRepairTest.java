@@ -135,6 +135,30 @@ class StreamRepairTest {
     assertThat(Files.readAllBytes(StreamFiles.linkedFile(self, INDEX))).isEqualTo(data);
   }
 
+  /** The chunks an earlier round wrote count only while the file still holds them. */
+  @Test
+  void aRoundStartsOverWhenThePartFileWasPurgedMeanwhile() throws Exception {
+    byte[] data = bytes(4 * CHUNK);
+    Files.write(StreamFiles.linkedFile(peerDir, INDEX), data);
+    PeerChunks n2 = servedFrom(files(peerDir), INDEX);
+    StreamFiles files = files(self);
+    List<Integer> asked = new ArrayList<>();
+    AtomicBoolean purged = new AtomicBoolean();
+    PeerChunks source = (peer, q) -> {
+      asked.add(q.getChunk());
+      if (q.getChunk() == 2 && !purged.getAndSet(true)) {
+        Files.delete(files.fetchFile(INDEX)); // the orphan purge of a repair that waited an hour
+        throw new IOException("DEADLINE_EXCEEDED");
+      }
+      return n2.read(peer, q);
+    };
+
+    repair(files, List.of("n2"), source, new AtomicBoolean()).fetch(INDEX, ID, run(data), "missing");
+
+    assertThat(asked).containsExactly(0, 1, 2, 0, 1, 2, 3);
+    assertThat(Files.readAllBytes(StreamFiles.linkedFile(self, INDEX))).isEqualTo(data);
+  }
+
   @Test
   void itKeepsAskingUntilAPeerHasTheBytes() throws Exception {
     byte[] data = bytes(2 * CHUNK + 1);

@@ -15,10 +15,12 @@ import java.util.stream.Collectors;
  * @param injected faults actually started (the plan may be cut short)
  * @param convergence how the healed cluster caught up
  * @param streamPortBytes bytes the nodes sent each other on their stream ports (0 without them)
+ * @param streamRepairs per node, the streamed entries whose bytes it had to fetch from another node
  */
 public record ChaosReport(ChaosOptions options, List<Op> ops, FaultPlan plan, List<String> timeline, int injected,
-    String convergence, long streamPortBytes, List<Report> checks, Duration took) {
+    String convergence, long streamPortBytes, Map<String, Integer> streamRepairs, List<Report> checks, Duration took) {
   public ChaosReport {
+    streamRepairs = Map.copyOf(streamRepairs);
     ops = List.copyOf(ops);
     timeline = List.copyOf(timeline);
     checks = List.copyOf(checks);
@@ -61,6 +63,8 @@ public record ChaosReport(ChaosOptions options, List<Op> ops, FaultPlan plan, Li
     if (options.streams()) {
       b.append(String.format("stream ports: the nodes sent each other %.1f MiB%n",
           streamPortBytes / (double) (1 << 20)));
+      b.append("stream repairs: ").append(streamRepairs.isEmpty() ? "none"
+          : new TreeMap<>(streamRepairs) + " (streamed entries applied with bytes fetched from another node)").append('\n');
     }
     b.append("convergence: ").append(convergence).append('\n');
     for (Report r : checks) {

@@ -18,6 +18,7 @@ import io.ckpt.harness.history.History;
 import io.ckpt.harness.history.Op;
 import io.ckpt.harness.history.Reply;
 import io.ckpt.harness.net.LinkTable;
+import io.ckpt.statemachine.stream.StreamRepair;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -28,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -125,7 +127,7 @@ public final class ChaosRun {
       reports.add(corruptReads(ops));
       reports.add(nodesStayedUp(nemesis.unexpectedExits()));
       ChaosReport report = new ChaosReport(options, ops, plan, timeline.lines(), nemesis.injected(), convergence,
-          links.bytesToPort(1), reports, Duration.ofNanos(System.nanoTime() - start));
+          links.bytesToPort(1), streamRepairs(cluster), reports, Duration.ofNanos(System.nanoTime() - start));
       Files.writeString(out.resolve("summary.txt"), report.text());
       if (report.verdict() != Verdict.PASS) {
         // The nodes' directories go with the cluster: keep their logs for the post-mortem.
@@ -135,6 +137,18 @@ public final class ChaosRun {
       }
       return report;
     }
+  }
+
+  /** Per node, the streamed entries it began to fetch from the other nodes (by the warning in its log). */
+  private static Map<String, Integer> streamRepairs(ProcessCluster cluster) {
+    Map<String, Integer> repairs = new TreeMap<>();
+    for (String node : nodeIds(cluster)) {
+      int n = (int) cluster.log(node).lines().filter(l -> l.contains(StreamRepair.FETCHING)).count();
+      if (n > 0) {
+        repairs.put(node, n);
+      }
+    }
+    return repairs;
   }
 
   private static List<String> nodeIds(ProcessCluster cluster) {

@@ -1,7 +1,6 @@
 package io.ckpt.harness.chaos;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.ckpt.harness.check.Verdict;
 import io.ckpt.harness.history.Op;
@@ -19,18 +18,13 @@ import org.junit.jupiter.params.provider.ValueSource;
  * and summary stay in {@code target/chaos-ci} and {@code target/chaos-ci-streams} (with each
  * node's log if a checker did not pass) for a post-mortem. The stream run's schedule (a
  * {@code corrupt_store} among link faults, then every link reset) is the one that found
- * followers acknowledging entries they never wrote (docs/reliability.md, finding 10).
- *
- * <p>The stream run is out of CI (run it with {@code -Dckpt.chaos.streams=true}) while finding
- * 11 is open: a follower that missed a stream but got its log entry can never apply it, and
- * stops at that entry on every restart.
+ * followers acknowledging entries they never wrote (docs/reliability.md, finding 10), and a
+ * follower that got a streamed entry without its stream and could not apply it (finding 11).
  */
 class ChaosScheduleTest {
   @ParameterizedTest(name = "stream ports: {0}")
   @ValueSource(booleans = {false, true})
   void aSeededFaultScheduleKeepsEveryPromise(boolean streams) throws Exception {
-    assumeTrue(!streams || Boolean.getBoolean("ckpt.chaos.streams"),
-        "the stream-port run waits for docs/reliability.md finding 11 (-Dckpt.chaos.streams=true runs it)");
     Duration duration = io.ckpt.client.util.Durations.parse(System.getProperty("ckpt.chaos.duration",
         streams ? "75s" : "2m"));
     long seed = Long.getLong("ckpt.chaos.seed", 20261126L);
