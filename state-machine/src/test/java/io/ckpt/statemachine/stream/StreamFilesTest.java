@@ -1,9 +1,11 @@
 package io.ckpt.statemachine.stream;
 
+import static io.ckpt.statemachine.stream.StreamTestData.CHUNK;
+import static io.ckpt.statemachine.stream.StreamTestData.bytes;
+import static io.ckpt.statemachine.stream.StreamTestData.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.ckpt.client.util.Crc32c;
 import io.ckpt.protocol.LogEntry;
 import io.ckpt.protocol.StreamedChunksEntry;
 import java.io.IOException;
@@ -11,7 +13,6 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.ratis.protocol.ClientId;
@@ -28,28 +29,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Apply's check of a stream file: size and every chunk's CRC32C, under the entry's name. */
 class StreamFilesTest {
-  private static final int CHUNK = 1000;
 
   @TempDir Path dir;
 
   /** This test's stream files, without a disk check. */
   private StreamFiles files() {
-    return new StreamFiles(dir, CHUNK, 1 << 20, StreamFiles.Space.UNCHECKED);
-  }
-
-  private static StreamedChunksEntry run(byte[] data) {
-    StreamedChunksEntry.Builder run = StreamedChunksEntry.newBuilder().setUploadId("u").setName("seg")
-        .setChunkBytes(CHUNK).setSize(data.length);
-    for (int from = 0; from < data.length; from += CHUNK) {
-      run.addChunkCrc32C(Crc32c.of(Arrays.copyOfRange(data, from, Math.min(data.length, from + CHUNK))));
-    }
-    return run.build();
-  }
-
-  private static byte[] bytes(int n) {
-    byte[] b = new byte[n];
-    new Random(n).nextBytes(b);
-    return b;
+    return StreamTestData.files(dir);
   }
 
   /**

@@ -1,10 +1,13 @@
 package io.ckpt.statemachine.stream;
 
+import static io.ckpt.statemachine.stream.StreamTestData.CHUNK;
+import static io.ckpt.statemachine.stream.StreamTestData.bytes;
+import static io.ckpt.statemachine.stream.StreamTestData.files;
+import static io.ckpt.statemachine.stream.StreamTestData.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
-import io.ckpt.client.util.Crc32c;
 import io.ckpt.protocol.QueryReply;
 import io.ckpt.protocol.Status;
 import io.ckpt.protocol.StreamChunkQuery;
@@ -15,7 +18,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -30,31 +32,11 @@ import org.junit.jupiter.api.io.TempDir;
  * one does, and gives up only when the node stops. Peers answer only for committed entries.
  */
 class StreamRepairTest {
-  private static final int CHUNK = 1000;
   private static final long INDEX = 42;
   private static final ClientInvocationId ID = ClientInvocationId.valueOf(ClientId.randomId(), 9);
 
   @TempDir Path self;
   @TempDir Path peerDir;
-
-  private static StreamFiles files(Path dir) {
-    return new StreamFiles(dir, CHUNK, 1 << 20, StreamFiles.Space.UNCHECKED);
-  }
-
-  private static byte[] bytes(int n) {
-    byte[] b = new byte[n];
-    new Random(n).nextBytes(b);
-    return b;
-  }
-
-  private static StreamedChunksEntry run(byte[] data) {
-    StreamedChunksEntry.Builder run = StreamedChunksEntry.newBuilder().setUploadId("u").setName("seg")
-        .setChunkBytes(CHUNK).setSize(data.length);
-    for (int from = 0; from < data.length; from += CHUNK) {
-      run.addChunkCrc32C(Crc32c.of(Arrays.copyOfRange(data, from, Math.min(data.length, from + CHUNK))));
-    }
-    return run.build();
-  }
 
   /** A peer that answers from its stream files as a node does (committed up to {@code committed}). */
   private static PeerChunks servedFrom(StreamFiles files, long committed) {

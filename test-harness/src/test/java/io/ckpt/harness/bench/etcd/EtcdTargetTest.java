@@ -110,12 +110,16 @@ class EtcdTargetTest {
 
   @Test
   void aFullBackendIsReportedAsEtcdsSpaceQuota() throws Exception {
-    // etcd keeps every revision: with a 1 MiB quota a few 256 KiB puts fill it.
+    // etcd keeps every revision: with a 1 MiB quota a few 256 KiB puts fill it. It checks the
+    // quota against its database file, which grows when a write batch commits (every 100 ms), so
+    // puts faster than that all pass until the commit: keep putting until one is refused (at
+    // most 400 puts, 100 MiB, or 60 s).
     try (EtcdTarget etcd = EtcdTarget.start(Layout.PROCESSES, dir, List.of("--quota-backend-bytes=1048576"))) {
       byte[] value = randomBytes(256 * 1024);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
 
       assertThatThrownBy(() -> {
-        for (int i = 0; i < 20; i++) {
+        for (int i = 0; i < 400 && System.nanoTime() < deadline; i++) {
           etcd.write("segment-e", value);
         }
       }).isInstanceOf(IllegalStateException.class)
