@@ -865,8 +865,8 @@ public final class CheckpointStateMachine extends BaseStateMachine {
       return;
     }
     try {
-      w.flushed(server.getDivision(getGroupId()).getRaftLog().getFlushIndex());
-    } catch (IOException | RuntimeException e) {
+      w.flushed(division().getRaftLog().getFlushIndex());
+    } catch (RuntimeException e) {
       LOG.debug("{}: cannot read the log's flush index on close: {}", server.getId(), e.toString());
     }
     try {
